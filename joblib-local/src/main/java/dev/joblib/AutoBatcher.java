@@ -1,0 +1,50 @@
+package dev.joblib;
+
+import dev.joblib.spi.DispatchPolicy;
+import java.time.Duration;
+
+/**
+ * joblib's {@code AutoBatchingMixin}: grows or shrinks the batch size so that a batch takes between
+ * the policy's minimum and maximum duration, from a smoothed average of measured batch durations.
+ */
+final class AutoBatcher {
+  private final long minNanos;
+  private final long maxNanos;
+  private int size = 1;
+  private double smoothedNanos;
+
+  /** A batcher for the policy; with a timeout, batches are kept to a tenth of it at most. */
+  AutoBatcher(DispatchPolicy policy, Duration timeout) {
+    long min = policy.minBatchDuration().toNanos();
+    long max = policy.maxBatchDuration().toNanos();
+    if (timeout != null) {
+      min = Math.min(min, timeout.toNanos() / 20);
+      max = Math.min(max, timeout.toNanos() / 10);
+    }
+    this.minNanos = Math.max(min, 1);
+    this.maxNanos = Math.max(max, this.minNanos);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Records a completed batch; only batches of the current size count. */
+  void completed(int batchSize, long nanos) {
+    if (batchSize != size) {
+      return;
+    }
+    smoothedNanos = smoothedNanos == 0 ? nanos : 0.8 * smoothedNanos + 0.2 * nanos;
+    int next = size;
+    if (smoothedNanos > 0 && smoothedNanos < minNanos) {
+      long ideal = (long) (size * minNanos / smoothedNanos) * 2;
+      next = (int) Math.max(Math.min(2L * size, ideal), 1);
+    } else if (smoothedNanos > maxNanos && size >= 2) {
+      next = (int) Math.max(2 * (long) (size * minNanos / smoothedNanos), 1);
+    }
+    if (next != size) {
+      size = Math.min(next, 1 << 24);
+      smoothedNanos = 0;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.joblib;
+
+import dev.joblib.spi.ParallelBackend;
+import java.time.Duration;
+
+/**
+ * The resolved settings of one call.
+ *
+ * @param backend the backend that runs the batches
+ * @param nJobs the effective number of workers, at least 1
+ * @param batchSize a fixed batch size, or null for the backend's policy
+ * @param preDispatch the number of tasks read ahead
+ * @param timeout the per-batch timeout, or null
+ * @param verbose joblib's verbosity level
+ * @param progress a listener, or null
+ * @param seed the seed of the tasks' random numbers
+ * @param nestedBackend the backend id for calls made inside the tasks
+ * @param nestingLevel the tasks' nesting level: 0 when they may run parallel calls of their own
+ */
+record CallPlan(
+    ParallelBackend backend,
+    int nJobs,
+    Integer batchSize,
+    int preDispatch,
+    Duration timeout,
+    int verbose,
+    ProgressListener progress,
+    long seed,
+    String nestedBackend,
+    int nestingLevel) {}

@@ -1,0 +1,595 @@
+package dev.joblib;
+
+import dev.joblib.internal.BackendRegistry;
+import dev.joblib.internal.RunningTask;
+import dev.joblib.internal.SequentialBackend;
+import dev.joblib.internal.ThreadsBackend;
+import dev.joblib.spi.BackendSpec;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.ParallelBackendProvider;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Runs a list of function calls in parallel: joblib's {@code Parallel}.
+ *
+ * <pre>{@code
+ * import static dev.joblib.Joblib.delayed;
+ *
+ * List<Double> roots = Parallel.create().nJobs(2)
+ *     .run(IntStream.range(0, 10).mapToObj(i -> delayed(Math::sqrt, (double) i * i)));
+ * List<Double> same = Parallel.create().nJobs(-1).map(xs, x -> Math.sqrt(x));
+ *
+ * try (Parallel p = Parallel.create().nJobs(4)) {       // workers kept for several calls
+ *   try (Stream<Result> results = p.stream(tasks)) {   // lazy, in input order
+ *     results.forEach(this::save);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>A {@code Parallel} is an immutable set of settings; each setting method returns a changed
+ * copy. Settings not set here come from the innermost open {@link ParallelConfig} scope, else from
+ * the defaults: one job (which runs in the calling thread), the {@code threads} backend, automatic
+ * batching.
+ *
+ * <p><b>Execution.</b> Tasks are read from the input lazily (at most {@linkplain
+ * #preDispatch(String) preDispatch} ahead of the results), grouped into batches, and run by the
+ * backend. Results come back in input order ({@link #run}, {@link #map}, {@link #stream}) or in
+ * completion order ({@link #streamUnordered}). The first failure stops dispatching, cancels what is
+ * queued or running and is thrown as a {@link TaskFailedException} carrying the task index and the
+ * original exception; later results are discarded.
+ *
+ * <p><b>Workers.</b> The backend's workers start with the first call and stay until {@link
+ * #close()}, so a {@code Parallel} in try-with-resources reuses them across calls. One that is
+ * never closed does not leak: its idle threads end after a few seconds and its backend is closed
+ * once the instance is unreachable. Only one call runs on an instance at a time; a stream counts as
+ * running until it is consumed or closed.
+ *
+ * <p><b>Nesting.</b> A {@code Parallel} started inside a task runs on the backend's nested backend
+ * (sequential inside {@code threads}, {@code sequential} and distributed tasks), so nested calls
+ * never oversubscribe the machine.
+ *
+ * @since 0.1
+ */
+public final class Parallel implements AutoCloseable {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Settings settings;
+  private final Workers workers = new Workers();
+
+  private Parallel(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Returns a {@code Parallel} with nothing set: everything comes from the open {@link
+   * ParallelConfig} scope or the defaults.
+   *
+   * @return a new instance
+   */
+  public static Parallel create() {
+    return new Parallel(Settings.EMPTY);
+  }
+
+  /**
+   * Sets the number of workers. Negative values count back from the CPUs as in joblib: -1 uses all
+   * of them, -2 all but one. An effective value of 1 runs the tasks in the calling thread.
+   *
+   * @param nJobs positive, or negative
+   * @return a copy with this setting
+   * @throws IllegalArgumentException if {@code nJobs} is 0
+   */
+  public Parallel nJobs(int nJobs) {
+    return new Parallel(settings.withNJobs(Check.nJobs(nJobs)));
+  }
+
+  /**
+   * Selects the backend by id: {@code "sequential"}, {@code "threads"}, {@code "processes"}, or a
+   * plug-in's such as {@code "spark"} or {@code "beam"}. The id is checked when a call starts.
+   *
+   * @param id the backend's id
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code id} is null
+   * @throws IllegalArgumentException if {@code id} is blank
+   */
+  public Parallel backend(String id) {
+    return new Parallel(settings.withBackend(Check.backendId(id)));
+  }
+
+  /**
+   * Uses a backend instance, such as one built around an existing Spark session. This {@code
+   * Parallel} does not close it.
+   *
+   * @param backend the backend
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code backend} is null
+   */
+  public Parallel backend(ParallelBackend backend) {
+    return new Parallel(settings.withBackend(Check.notNull(backend, "backend")));
+  }
+
+  /**
+   * Sets a fixed number of tasks per batch instead of automatic batching. Automatic batching (the
+   * default) starts at 1 and grows until a batch takes about 0.2 to 2 seconds, so that tiny tasks
+   * do not pay a per-task overhead.
+   *
+   * @param batchSize at least 1
+   * @return a copy with this setting
+   * @throws IllegalArgumentException if {@code batchSize} is less than 1
+   */
+  public Parallel batchSize(int batchSize) {
+    return new Parallel(settings.withBatchSize(Check.batchSize(batchSize)));
+  }
+
+  /**
+   * Sets how many tasks are read from the input ahead of the results: {@code "all"}, a whole
+   * number, or an arithmetic expression in {@code n_jobs} such as {@code "3*n_jobs"}. The default
+   * is {@code "2*n_jobs"}.
+   *
+   * @param expression the window
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code expression} is null
+   * @throws IllegalArgumentException if the expression is not valid or not positive
+   */
+  public Parallel preDispatch(String expression) {
+    PreDispatch.validate(expression);
+    return new Parallel(settings.withPreDispatch(expression));
+  }
+
+  /**
+   * Sets how many tasks are read from the input ahead of the results.
+   *
+   * @param tasks at least 1
+   * @return a copy with this setting
+   * @throws IllegalArgumentException if {@code tasks} is less than 1
+   */
+  public Parallel preDispatch(int tasks) {
+    if (tasks < 1) {
+      throw new IllegalArgumentException("preDispatch must be at least 1, got " + tasks);
+    }
+    return new Parallel(settings.withPreDispatch(Integer.toString(tasks)));
+  }
+
+  /**
+   * Fails the call when a batch of tasks runs longer than this, and interrupts it. The clock of a
+   * batch starts when a worker is free to run it; with automatic batching a batch is kept well
+   * under the timeout. The failure is a {@link TaskTimeoutException}. Every built-in backend
+   * honours it, the sequential one too.
+   *
+   * @param timeout positive
+   * @return a copy with this setting
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public Parallel timeout(Duration timeout) {
+    return new Parallel(settings.withTimeout(Check.timeout(timeout)));
+  }
+
+  /**
+   * Prints joblib's progress messages: nothing at 0, ever more lines up to 10, every batch above
+   * 10; on standard error below 50, on standard output from 50.
+   *
+   * @param verbose 0 or more
+   * @return a copy with this setting
+   * @throws IllegalArgumentException if {@code verbose} is negative
+   */
+  public Parallel verbose(int verbose) {
+    return new Parallel(settings.withVerbose(Check.verbose(verbose)));
+  }
+
+  /**
+   * Reports progress to a listener, in the calling thread, after each completed batch.
+   *
+   * @param listener the listener, such as {@link ProgressListener#consoleBar()}
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public Parallel progress(ProgressListener listener) {
+    return new Parallel(settings.withProgress(Check.notNull(listener, "progress")));
+  }
+
+  /**
+   * Sets a hard constraint: {@link Require#SHAREDMEM} runs on threads even inside a scope that
+   * names another backend.
+   *
+   * @param require the constraint
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code require} is null
+   */
+  public Parallel require(Require require) {
+    return new Parallel(settings.withRequire(Check.notNull(require, "require")));
+  }
+
+  /**
+   * Sets a soft hint, used only when no backend is named here or by a scope.
+   *
+   * @param prefer the hint
+   * @return a copy with this setting
+   * @throws NullPointerException if {@code prefer} is null
+   */
+  public Parallel prefer(Prefer prefer) {
+    return new Parallel(settings.withPrefer(Check.notNull(prefer, "prefer")));
+  }
+
+  /**
+   * Seeds the tasks' random numbers ({@link TaskContext#random()}): the same seed gives the same
+   * numbers per task on every backend, for every {@code nJobs} and batch size.
+   *
+   * @param seed any value
+   * @return a copy with this setting
+   */
+  public Parallel seed(long seed) {
+    return new Parallel(settings.withSeed(seed));
+  }
+
+  /**
+   * Sets a backend-specific option (joblib's {@code backend_params}), such as the processes
+   * backend's idle timeout.
+   *
+   * @param name the option's name
+   * @param value its value
+   * @return a copy with this setting
+   * @throws NullPointerException if either is null
+   */
+  public Parallel option(String name, String value) {
+    return new Parallel(
+        settings.withOption(Check.notNull(name, "option name"), Check.notNull(value, "value")));
+  }
+
+  /**
+   * Runs the tasks and returns their results in input order.
+   *
+   * @param tasks the tasks, read lazily; never null, no null elements
+   * @param <R> the result type
+   * @return the results, one per task, in input order; elements may be null
+   * @throws TaskFailedException if a task failed (the first failure found)
+   * @throws IllegalArgumentException if a setting is invalid for the chosen backend
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return collect(startStream(tasks, true));
+  }
+
+  /**
+   * Runs the tasks and returns their results in input order.
+   *
+   * @param tasks the tasks, read lazily; never null, no null elements
+   * @param <R> the result type
+   * @return the results, one per task, in input order; elements may be null
+   * @throws TaskFailedException if a task failed (the first failure found)
+   * @throws IllegalArgumentException if a setting is invalid for the chosen backend
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> List<R> run(Iterable<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return collect(start(tasks.iterator(), sizeOf(tasks), true));
+  }
+
+  /**
+   * Calls {@code fn} on every item and returns the results in input order.
+   *
+   * @param items the arguments, read lazily; never null
+   * @param fn the function
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @return the results, one per item, in input order
+   * @throws NullPointerException if {@code items} or {@code fn} is null
+   * @throws TaskFailedException if a call failed (the first failure found)
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <T, R> List<R> map(Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
+    Check.notNull(items, "items");
+    Check.notNull(fn, "fn");
+    return collect(start(tasksOf(items, fn), sizeOf(items), true));
+  }
+
+  /**
+   * Runs the tasks and streams their results in input order as they become available (joblib's
+   * {@code return_as="generator"}). Close the stream, or consume it fully, to end the call; closing
+   * it early cancels the tasks still running.
+   *
+   * @param tasks the tasks, read lazily as the stream is consumed
+   * @param <R> the result type
+   * @return a sequential, lazy stream of results
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> Stream<R> stream(Stream<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return asStream(startStream(tasks, true));
+  }
+
+  /**
+   * Runs the tasks and streams their results in input order; see {@link #stream(Stream)}.
+   *
+   * @param tasks the tasks, read lazily as the stream is consumed
+   * @param <R> the result type
+   * @return a sequential, lazy stream of results
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> Stream<R> stream(Iterable<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return asStream(start(tasks.iterator(), sizeOf(tasks), true));
+  }
+
+  /**
+   * Runs the tasks and streams their results in completion order (joblib's {@code
+   * return_as="generator_unordered"}). Close the stream, or consume it fully, to end the call.
+   *
+   * @param tasks the tasks, read lazily as the stream is consumed
+   * @param <R> the result type
+   * @return a sequential, lazy stream of results in completion order
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> Stream<R> streamUnordered(Stream<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return asStream(startStream(tasks, false));
+  }
+
+  /**
+   * Runs the tasks and streams their results in completion order; see {@link
+   * #streamUnordered(Stream)}.
+   *
+   * @param tasks the tasks, read lazily as the stream is consumed
+   * @param <R> the result type
+   * @return a sequential, lazy stream of results in completion order
+   * @throws IllegalStateException if another call is running on this instance
+   */
+  public <R> Stream<R> streamUnordered(Iterable<? extends Task<? extends R>> tasks) {
+    Check.notNull(tasks, "tasks");
+    return asStream(start(tasks.iterator(), sizeOf(tasks), false));
+  }
+
+  /**
+   * Stops this instance's workers. The instance stays usable: a later call starts new ones.
+   *
+   * @throws IllegalStateException if a call is still running on this instance
+   */
+  @Override
+  public void close() {
+    workers.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Parallel(n_jobs=" + (settings.nJobs() == null ? "unset" : settings.nJobs()) + ")";
+  }
+
+  private static <R> List<R> collect(ParallelCall<R> call) {
+    List<R> results = new java.util.ArrayList<>();
+    try (call) {
+      call.forEachRemaining(results::add);
+    }
+    return results;
+  }
+
+  private static <R> Stream<R> asStream(ParallelCall<R> call) {
+    Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(call, Spliterator.ORDERED);
+    return StreamSupport.stream(spliterator, false).onClose(call::close);
+  }
+
+  private static <T, R> Iterator<Task<R>> tasksOf(
+      Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
+    Iterator<? extends T> it = items.iterator();
+    @SuppressWarnings("unchecked")
+    Fn1<T, R> f = (Fn1<T, R>) fn;
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Task<R> next() {
+        return Task.of(f, it.next());
+      }
+    };
+  }
+
+  private static OptionalLong sizeOf(Iterable<?> items) {
+    return items instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
+  }
+
+  private <R> ParallelCall<R> startStream(
+      Stream<? extends Task<? extends R>> tasks, boolean ordered) {
+    Spliterator<? extends Task<? extends R>> spliterator = tasks.spliterator();
+    long size = spliterator.getExactSizeIfKnown();
+    return start(
+        Spliterators.iterator(spliterator),
+        size >= 0 ? OptionalLong.of(size) : OptionalLong.empty(),
+        ordered);
+  }
+
+  private <R> ParallelCall<R> start(
+      Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
+    CallPlan plan = plan();
+    workers.begin();
+    try {
+      return new ParallelCall<R>(plan, tasks, total, ordered, workers::end).start();
+    } catch (RuntimeException | Error e) {
+      workers.end();
+      throw e;
+    }
+  }
+
+  /** Resolves the settings against the open scope, the enclosing task and the defaults. */
+  private CallPlan plan() {
+    RunningTask outer = RunningTask.current();
+    if (outer != null && outer.nestingLevel() > 0) {
+      return nestedPlan(outer);
+    }
+    Settings scope = ParallelConfig.current();
+    Settings merged = scope.overlaidWith(settings);
+    if (merged.require() == Require.SHAREDMEM && merged.prefer() == Prefer.PROCESSES) {
+      throw new IllegalArgumentException(
+          "prefer(PROCESSES) conflicts with require(SHAREDMEM): worker processes do not share"
+              + " memory");
+    }
+    ParallelBackend backend;
+    Integer nJobs = merged.nJobs();
+    if (settings.namesBackend()) {
+      backend = workers.backendFor(settings, nJobs, merged);
+      requireSharedMemoryIfAsked(merged, backend);
+    } else if (scope.namesBackend()) {
+      backend = workers.backendFor(scope, nJobs, merged);
+      if (merged.require() == Require.SHAREDMEM
+          && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+        nJobs = settings.nJobs(); // joblib: back to threads, and to 1 job unless set explicitly
+        backend = workers.backendFor(Settings.EMPTY.withBackend(ThreadsBackend.ID), nJobs, merged);
+      }
+    } else {
+      String id =
+          merged.prefer() == Prefer.PROCESSES
+                  && merged.require() == null
+                  && BackendRegistry.has("processes")
+              ? "processes"
+              : ThreadsBackend.ID;
+      backend = workers.backendFor(Settings.EMPTY.withBackend(id), nJobs, merged);
+    }
+    int effective = backend.nJobs();
+    if (effective == 1 && !backend.id().equals(SequentialBackend.ID)) {
+      backend = new SequentialBackend(SequentialBackend.ID);
+    }
+    boolean sequential = backend.id().equals(SequentialBackend.ID);
+    return new CallPlan(
+        backend,
+        effective,
+        merged.batchSize(),
+        preDispatch(merged, backend, effective),
+        merged.timeout(),
+        merged.verbose() == null ? 0 : merged.verbose(),
+        merged.progress(),
+        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
+        backend.nestedBackend(),
+        sequential ? 0 : 1);
+  }
+
+  private CallPlan nestedPlan(RunningTask outer) {
+    Settings merged = ParallelConfig.current().overlaidWith(settings);
+    String id = outer.nestedBackend();
+    boolean sequential = id.equals(SequentialBackend.ID);
+    int requested = sequential || settings.nJobs() == null ? 1 : settings.nJobs();
+    ParallelBackend backend =
+        sequential
+            ? new SequentialBackend(SequentialBackend.ID)
+            : workers.backendFor(Settings.EMPTY.withBackend(id), requested, merged);
+    int effective = backend.nJobs();
+    if (effective == 1 && !sequential) {
+      backend = new SequentialBackend(SequentialBackend.ID);
+    }
+    return new CallPlan(
+        backend,
+        effective,
+        merged.batchSize(),
+        preDispatch(merged, backend, effective),
+        merged.timeout(),
+        merged.verbose() == null ? 0 : merged.verbose(),
+        merged.progress(),
+        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
+        SequentialBackend.ID,
+        outer.nestingLevel() + 1);
+  }
+
+  private static int preDispatch(Settings merged, ParallelBackend backend, int nJobs) {
+    String expression =
+        merged.preDispatch() != null
+            ? merged.preDispatch()
+            : backend.dispatchPolicy().defaultPreDispatch();
+    return PreDispatch.evaluate(expression, nJobs);
+  }
+
+  private static void requireSharedMemoryIfAsked(Settings merged, ParallelBackend backend) {
+    if (merged.require() == Require.SHAREDMEM
+        && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+      throw new IllegalArgumentException(
+          "backend '"
+              + backend.id()
+              + "' does not share memory with the caller, but require(SHAREDMEM) was set; use"
+              + " 'threads' or drop the requirement");
+    }
+  }
+
+  /**
+   * The backend this instance created and keeps between calls, and whether a call is running. A
+   * Cleaner closes the backend once the instance is unreachable.
+   */
+  private final class Workers {
+    private final Holder holder = new Holder();
+    private boolean running;
+    private boolean registered;
+
+    synchronized void begin() {
+      if (running) {
+        throw new IllegalStateException(
+            "this Parallel instance is already running a call; wait for it to finish (consume or"
+                + " close its stream) or use another instance");
+      }
+      running = true;
+    }
+
+    synchronized void end() {
+      running = false;
+    }
+
+    synchronized void close() {
+      if (running) {
+        throw new IllegalStateException(
+            "cannot close a Parallel while a call is running (consume or close its stream first)");
+      }
+      holder.run();
+    }
+
+    /** The backend named by {@code source}: an instance as given, or one created and kept. */
+    synchronized ParallelBackend backendFor(Settings source, Integer nJobs, Settings merged) {
+      if (source.backendInstance() != null) {
+        return source.backendInstance();
+      }
+      String id = source.backendId();
+      ParallelBackendProvider provider = BackendRegistry.provider(id);
+      int requested = nJobs != null ? nJobs : provider.defaultNJobs();
+      BackendSpec spec =
+          new BackendSpec(
+              requested, merged.options(), merged.verbose() == null ? 0 : merged.verbose());
+      if (holder.backend != null && id.equals(holder.id) && spec.equals(holder.spec)) {
+        return holder.backend;
+      }
+      holder.run();
+      holder.backend = Objects.requireNonNull(provider.create(spec), "backend of " + id);
+      holder.id = id;
+      holder.spec = spec;
+      if (!registered) {
+        registered = true;
+        CLEANER.register(Parallel.this, holder);
+      }
+      return holder.backend;
+    }
+  }
+
+  /** Closes the kept backend; also the Cleaner's action, so it must not refer to the Parallel. */
+  private static final class Holder implements Runnable {
+    private ParallelBackend backend;
+    private String id;
+    private BackendSpec spec;
+
+    @Override
+    public synchronized void run() {
+      ParallelBackend b = backend;
+      backend = null;
+      id = null;
+      spec = null;
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,420 @@
+package dev.joblib;
+
+import dev.joblib.internal.SerializationCheck;
+import dev.joblib.internal.Watchdog;
+import dev.joblib.spi.BackendCall;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.CallInfo;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.ParallelBackend;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of a {@link Parallel}: reads the tasks lazily, batches them, feeds the backend, and hands
+ * out the results in input order (or completion order), failing fast on the first error.
+ *
+ * <p>All state is owned by the thread that iterates; backends only add to {@link #events}, and the
+ * timeout {@link Watchdog} reads {@link #pending}.
+ */
+final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
+  /** A batch that ran longer than the timeout; queued by the watchdog. */
+  private record TimedOut(int firstIndex) {}
+
+  /** A dispatched batch not yet completed; {@code startNanos} is set once it is likely running. */
+  static final class Pending {
+    final int firstIndex;
+    final int size;
+    final long dispatchNanos;
+    volatile long startNanos;
+    volatile boolean completed;
+
+    Pending(int firstIndex, int size, long dispatchNanos) {
+      this.firstIndex = firstIndex;
+      this.size = size;
+      this.dispatchNanos = dispatchNanos;
+    }
+  }
+
+  private final CallPlan plan;
+  private final Iterator<? extends Task<? extends R>> input;
+  private final OptionalLong total;
+  private final boolean ordered;
+  private final Runnable onFinish;
+  private final ParallelBackend backend;
+  private final DispatchPolicy policy;
+  private final AutoBatcher batcher;
+  private final VerboseReporter reporter;
+  private final long startNanos = System.nanoTime();
+
+  private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  private final ConcurrentSkipListMap<Integer, Pending> pending = new ConcurrentSkipListMap<>();
+  private final ArrayDeque<Task<? extends R>> buffered = new ArrayDeque<>();
+  private final TreeMap<Integer, BatchOutcome> inOrder = new TreeMap<>();
+  private final ArrayDeque<BatchOutcome> inCompletionOrder = new ArrayDeque<>();
+
+  private BackendCall call;
+  private Watchdog.Registration watchdog;
+  private int tailChunk;
+  private int nextIndex;
+  private int nextSequence;
+  private int nextToYield;
+  private boolean inputDone;
+  private int inFlightTasks;
+  private int inFlightBatches;
+  private long tasksDone;
+  private List<Object> current = List.of();
+  private int cursor;
+  private boolean ended;
+
+  ParallelCall(
+      CallPlan plan,
+      Iterator<? extends Task<? extends R>> input,
+      OptionalLong total,
+      boolean ordered,
+      Runnable onFinish) {
+    this.plan = plan;
+    this.input = input;
+    this.total = total;
+    this.ordered = ordered;
+    this.onFinish = onFinish;
+    this.backend = plan.backend();
+    this.policy = backend.dispatchPolicy();
+    this.batcher = new AutoBatcher(policy, plan.timeout());
+    this.reporter = new VerboseReporter(plan.verbose(), plan.nJobs(), total);
+  }
+
+  /** Starts the call on the backend; on failure everything is released again. */
+  ParallelCall<R> start() {
+    try {
+      CallInfo info =
+          new CallInfo(
+              UUID.randomUUID().toString(),
+              Optional.ofNullable(plan.timeout()),
+              total,
+              plan.verbose());
+      call =
+          backend.startCall(
+              info,
+              outcome -> {
+                Pending p = pending.get(outcome.sequence());
+                if (p != null) {
+                  p.completed = true;
+                }
+                events.add(outcome);
+              });
+      if (plan.timeout() != null) {
+        watchdog = Watchdog.watch(this::checkTimeout);
+      }
+      reporter.started(backend.id());
+      return this;
+    } catch (RuntimeException | Error e) {
+      end();
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (true) {
+      if (cursor < current.size()) {
+        return true;
+      }
+      BatchOutcome next = nextCompleted();
+      if (next != null) {
+        current = next.results();
+        cursor = 0;
+        continue;
+      }
+      if (ended) {
+        return false;
+      }
+      if (inputDone && buffered.isEmpty() && inFlightBatches == 0) {
+        finish();
+        return false;
+      }
+      pump();
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public R next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("the call has no more results");
+    }
+    return (R) current.get(cursor++);
+  }
+
+  /** Stops the call early: cancels what runs and releases the backend call. */
+  @Override
+  public void close() {
+    if (!ended) {
+      if (call != null) {
+        call.cancel();
+      }
+      end();
+    }
+  }
+
+  private BatchOutcome nextCompleted() {
+    if (!ordered) {
+      return inCompletionOrder.poll();
+    }
+    if (!inOrder.isEmpty() && inOrder.firstKey() == nextToYield) {
+      BatchOutcome outcome = inOrder.pollFirstEntry().getValue();
+      nextToYield += outcome.size();
+      return outcome;
+    }
+    return null;
+  }
+
+  /** Dispatches what the window allows, waits for at least one event and handles all queued. */
+  private void pump() {
+    try {
+      dispatch();
+      if (inFlightBatches == 0 && events.isEmpty()) {
+        return;
+      }
+      Object event = events.poll(100, TimeUnit.MILLISECONDS);
+      while (event != null) {
+        handle(event);
+        event = events.poll();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw fail(
+          new JoblibException("interrupted while waiting for the results of a Parallel call", e));
+    } catch (RuntimeException | Error e) {
+      if (!ended) {
+        call.cancel();
+        end();
+      }
+      throw e;
+    }
+  }
+
+  private void handle(Object event) {
+    if (event instanceof TimedOut timedOut) {
+      throw fail(new TaskTimeoutException(timedOut.firstIndex(), backend.id(), plan.timeout()));
+    }
+    BatchOutcome outcome = (BatchOutcome) event;
+    Pending dispatched = pending.remove(outcome.sequence());
+    inFlightBatches--;
+    inFlightTasks -= outcome.size();
+    if (!outcome.succeeded()) {
+      throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
+    }
+    batcher.completed(outcome.size(), batchNanos(outcome, dispatched));
+    tasksDone += outcome.size();
+    if (ordered) {
+      inOrder.put(outcome.firstIndex(), outcome);
+    } else {
+      inCompletionOrder.add(outcome);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    reporter.batchDone(tasksDone, elapsed);
+    if (plan.progress() != null) {
+      plan.progress().onProgress(new ProgressEvent(tasksDone, total, elapsed, false));
+    }
+  }
+
+  /** In-JVM backends report the pure run time; for others the round trip is what batching saves. */
+  private long batchNanos(BatchOutcome outcome, Pending dispatched) {
+    if (outcome.runNanos() > 0 && backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+      return outcome.runNanos();
+    }
+    return System.nanoTime() - dispatched.dispatchNanos;
+  }
+
+  private void dispatch() {
+    if (policy.waves()) {
+      if (inFlightBatches == 0) {
+        submit(nextWave());
+      }
+      return;
+    }
+    int preDispatch = plan.preDispatch();
+    int minBatches = Math.max(plan.nJobs(), Math.min(2 * plan.nJobs(), preDispatch));
+    List<Batch> batches = new ArrayList<>();
+    while (inFlightTasks < preDispatch || inFlightBatches < minBatches) {
+      Batch batch = nextBatch();
+      if (batch == null) {
+        break;
+      }
+      batches.add(batch);
+    }
+    submit(batches);
+  }
+
+  private void submit(List<Batch> batches) {
+    if (!batches.isEmpty()) {
+      call.submit(batches);
+    }
+  }
+
+  private Batch nextBatch() {
+    int size = batchSize();
+    if (buffered.isEmpty()) {
+      int wanted = (int) Math.min((long) size * plan.nJobs(), Integer.MAX_VALUE);
+      int read = read(wanted);
+      tailChunk = 0;
+      if (read < wanted && plan.batchSize() == null && policy.autoBatching()) {
+        tailChunk = Math.max(1, read / (10 * plan.nJobs()));
+      }
+    }
+    if (buffered.isEmpty()) {
+      return null;
+    }
+    return register(tailChunk > 0 ? tailChunk : size);
+  }
+
+  private List<Batch> nextWave() {
+    int read = read(plan.preDispatch());
+    if (read == 0) {
+      return List.of();
+    }
+    int size =
+        plan.batchSize() != null
+            ? plan.batchSize()
+            : (int) Math.max(1, (read + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
+    List<Batch> wave = new ArrayList<>();
+    while (!buffered.isEmpty()) {
+      wave.add(register(size));
+    }
+    return wave;
+  }
+
+  private int batchSize() {
+    if (plan.batchSize() != null) {
+      return plan.batchSize();
+    }
+    return policy.autoBatching() ? batcher.size() : 1;
+  }
+
+  /** Reads up to {@code count} tasks from the input into {@link #buffered}. */
+  private int read(int count) {
+    int read = 0;
+    while (read < count && !inputDone) {
+      if (!input.hasNext()) {
+        inputDone = true;
+        break;
+      }
+      Task<? extends R> task = input.next();
+      if (task == null) {
+        throw new NullPointerException(
+            "tasks: the task at index " + (nextIndex + buffered.size()) + " is null");
+      }
+      buffered.add(task);
+      read++;
+    }
+    return read;
+  }
+
+  /** Makes a batch of up to {@code size} buffered tasks and records it as in flight. */
+  private Batch register(int size) {
+    List<Task<?>> tasks = new ArrayList<>(Math.min(size, buffered.size()));
+    while (tasks.size() < size && !buffered.isEmpty()) {
+      tasks.add(buffered.poll());
+    }
+    if (nextIndex == 0 && backend.capabilities().contains(Capability.REMOTE)) {
+      SerializationCheck.requireSerializable(tasks.get(0), "task 0");
+    }
+    Batch batch =
+        new Batch(
+            nextSequence++,
+            nextIndex,
+            tasks,
+            plan.seed(),
+            backend.id(),
+            plan.nestedBackend(),
+            plan.nestingLevel());
+    pending.put(batch.sequence(), new Pending(batch.firstIndex(), batch.size(), System.nanoTime()));
+    nextIndex += batch.size();
+    inFlightTasks += batch.size();
+    inFlightBatches++;
+    return batch;
+  }
+
+  /**
+   * Called by the watchdog: starts the clock of batches that are likely running, fires on expiry.
+   */
+  private boolean checkTimeout() {
+    long now = System.nanoTime();
+    long limit = plan.timeout().toNanos();
+    int slots = plan.nJobs();
+    for (Pending p : pending.values()) {
+      if (p.completed) {
+        continue;
+      }
+      if (slots-- <= 0) {
+        break;
+      }
+      if (p.startNanos == 0) {
+        p.startNanos = now;
+      } else if (now - p.startNanos > limit) {
+        events.add(new TimedOut(p.firstIndex));
+        call.cancel();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Cancels the call and collects the sibling failures already reported; returns the failure. */
+  private JoblibException fail(JoblibException failure) {
+    Object event;
+    while ((event = events.poll()) != null) {
+      if (event instanceof BatchOutcome outcome
+          && !outcome.succeeded()
+          && outcome.failure() != failure.getCause()) {
+        failure.addSuppressed(outcome.failure());
+      }
+    }
+    call.cancel();
+    end();
+    return failure;
+  }
+
+  private void finish() {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    reporter.finished(tasksDone, elapsed);
+    if (plan.progress() != null) {
+      plan.progress().onProgress(new ProgressEvent(tasksDone, total, elapsed, true));
+    }
+    end();
+  }
+
+  private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    current = List.of();
+    inOrder.clear();
+    inCompletionOrder.clear();
+    try {
+      if (watchdog != null) {
+        watchdog.cancel();
+      }
+      if (call != null) {
+        call.close();
+      }
+    } finally {
+      onFinish.run();
+    }
+  }
+}

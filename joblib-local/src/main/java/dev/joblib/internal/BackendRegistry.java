@@ -1,0 +1,75 @@
+package dev.joblib.internal;
+
+import dev.joblib.UnknownBackendException;
+import dev.joblib.spi.ParallelBackendProvider;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The backends found on the class path with {@link ServiceLoader}, by id. */
+public final class BackendRegistry {
+  private static final System.Logger LOG = System.getLogger(BackendRegistry.class.getName());
+  private static final Map<String, String> KNOWN_ARTIFACTS =
+      Map.of(
+          "spark", "dev.joblib:joblib-spark",
+          "beam", "dev.joblib:joblib-beam",
+          "processes", "dev.joblib:joblib-local (a version with the processes backend)");
+  private static volatile Map<String, ParallelBackendProvider> providers;
+
+  private BackendRegistry() {}
+
+  /** The provider registered under {@code id}. */
+  public static ParallelBackendProvider provider(String id) {
+    ParallelBackendProvider provider = all().get(id);
+    if (provider == null) {
+      String hint =
+          KNOWN_ARTIFACTS.containsKey(id)
+              ? " The '" + id + "' backend is provided by " + KNOWN_ARTIFACTS.get(id) + "."
+              : "";
+      throw new UnknownBackendException(
+          "backend: unknown backend '" + id + "'; available: " + all().keySet() + "." + hint);
+    }
+    return provider;
+  }
+
+  /** Whether a provider is registered under {@code id}. */
+  public static boolean has(String id) {
+    return all().containsKey(id);
+  }
+
+  /** Every provider by id, sorted. */
+  public static Map<String, ParallelBackendProvider> all() {
+    Map<String, ParallelBackendProvider> found = providers;
+    if (found == null) {
+      synchronized (BackendRegistry.class) {
+        found = providers;
+        if (found == null) {
+          found = load();
+          providers = found;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, ParallelBackendProvider> load() {
+    Map<String, ParallelBackendProvider> found = new TreeMap<>();
+    ClassLoader loader = BackendRegistry.class.getClassLoader();
+    for (ParallelBackendProvider provider :
+        ServiceLoader.load(ParallelBackendProvider.class, loader)) {
+      ParallelBackendProvider clash = found.putIfAbsent(provider.id(), provider);
+      if (clash != null) {
+        throw new IllegalStateException(
+            "two backends claim the id '"
+                + provider.id()
+                + "': "
+                + clash.getClass().getName()
+                + " and "
+                + provider.getClass().getName());
+      }
+      LOG.log(Level.DEBUG, "found backend ''{0}'' ({1})", provider.id(), provider.getClass());
+    }
+    return Map.copyOf(found);
+  }
+}

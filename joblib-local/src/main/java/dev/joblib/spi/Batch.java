@@ -1,0 +1,149 @@
+package dev.joblib.spi;
+
+import dev.joblib.Task;
+import dev.joblib.internal.RunningTask;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Consecutive tasks of one call, run together on one worker.
+ *
+ * <p>A backend ships the batch to a worker (it is {@link Serializable} when its tasks are) and
+ * calls {@link #run()} there. Running sets up, per task, what {@code TaskContext.current()} returns
+ * (index, seeded random numbers) and the nesting level that limits {@code Parallel} calls made by
+ * the task.
+ *
+ * @since 0.1
+ */
+public final class Batch implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int sequence;
+  private final int firstIndex;
+  private final Task<?>[] tasks;
+  private final long seed;
+  private final String backendId;
+  private final String nestedBackend;
+  private final int nestingLevel;
+
+  /**
+   * Creates a batch.
+   *
+   * @param sequence the batch's number within its call, from 0
+   * @param firstIndex the index of the first task within the call's input
+   * @param tasks the tasks, in input order; not empty
+   * @param seed the call's seed, from which each task's random numbers derive
+   * @param backendId the id of the backend that runs the batch
+   * @param nestedBackend the backend id for {@code Parallel} calls made inside the tasks
+   * @param nestingLevel the nesting level of the tasks: 1 for tasks of a top-level call
+   */
+  public Batch(
+      int sequence,
+      int firstIndex,
+      List<? extends Task<?>> tasks,
+      long seed,
+      String backendId,
+      String nestedBackend,
+      int nestingLevel) {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one task");
+    }
+    this.sequence = sequence;
+    this.firstIndex = firstIndex;
+    this.tasks = tasks.toArray(new Task<?>[0]);
+    this.seed = seed;
+    this.backendId = Objects.requireNonNull(backendId, "backendId");
+    this.nestedBackend = Objects.requireNonNull(nestedBackend, "nestedBackend");
+    this.nestingLevel = nestingLevel;
+  }
+
+  /**
+   * Returns the batch's number within its call.
+   *
+   * @return from 0, in submission order
+   */
+  public int sequence() {
+    return sequence;
+  }
+
+  /**
+   * Returns the index of the batch's first task in the call's input.
+   *
+   * @return from 0
+   */
+  public int firstIndex() {
+    return firstIndex;
+  }
+
+  /**
+   * Returns the number of tasks in this batch.
+   *
+   * @return at least 1
+   */
+  public int size() {
+    return tasks.length;
+  }
+
+  /**
+   * Returns the batch's tasks.
+   *
+   * @return an unmodifiable list, in input order
+   */
+  public List<Task<?>> tasks() {
+    return List.of(tasks);
+  }
+
+  /**
+   * Returns the id of the backend that runs this batch.
+   *
+   * @return the backend id
+   */
+  public String backendId() {
+    return backendId;
+  }
+
+  /**
+   * Runs the tasks in order in the current thread and reports what happened. The first task that
+   * throws ends the batch; an interrupt between two tasks ends it with a {@link
+   * CancellationException}. Never throws.
+   *
+   * @return the results, or the first failure with its task index
+   */
+  public BatchOutcome run() {
+    long start = System.nanoTime();
+    Object[] results = new Object[tasks.length];
+    RunningTask running = new RunningTask(firstIndex, seed, backendId, nestedBackend, nestingLevel);
+    RunningTask previous = RunningTask.enter(running);
+    try {
+      for (int i = 0; i < tasks.length; i++) {
+        int index = firstIndex + i;
+        if (Thread.currentThread().isInterrupted()) {
+          return BatchOutcome.failure(
+              this, index, new CancellationException("batch interrupted before task " + index));
+        }
+        running.moveTo(index);
+        try {
+          results[i] = tasks[i].call();
+        } catch (Throwable t) {
+          return BatchOutcome.failure(this, index, t);
+        }
+      }
+    } finally {
+      RunningTask.exit(previous);
+    }
+    return BatchOutcome.success(this, results, System.nanoTime() - start);
+  }
+
+  @Override
+  public String toString() {
+    return "Batch["
+        + sequence
+        + ": tasks "
+        + firstIndex
+        + ".."
+        + (firstIndex + tasks.length - 1)
+        + "]";
+  }
+}

@@ -1,0 +1,143 @@
+package dev.joblib.spi;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What running a {@link Batch} produced: every task's result, or the first failure and the index of
+ * the task that failed.
+ *
+ * @since 0.1
+ */
+public final class BatchOutcome implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Object[] NO_RESULTS = new Object[0];
+
+  private final int sequence;
+  private final int firstIndex;
+  private final int size;
+  private final Object[] results;
+  private final int failedIndex;
+  private final Throwable failure;
+  private final long runNanos;
+
+  private BatchOutcome(
+      Batch batch, Object[] results, int failedIndex, Throwable failure, long runNanos) {
+    this.sequence = batch.sequence();
+    this.firstIndex = batch.firstIndex();
+    this.size = batch.size();
+    this.results = results;
+    this.failedIndex = failedIndex;
+    this.failure = failure;
+    this.runNanos = runNanos;
+  }
+
+  /**
+   * Creates the outcome of a batch whose tasks all returned.
+   *
+   * @param batch the batch
+   * @param results one result per task, in order
+   * @param runNanos how long the batch ran on its worker
+   * @return the outcome
+   * @throws IllegalArgumentException if the number of results is not the batch's size
+   */
+  public static BatchOutcome success(Batch batch, Object[] results, long runNanos) {
+    if (results.length != batch.size()) {
+      throw new IllegalArgumentException(
+          batch + " has " + batch.size() + " tasks but " + results.length + " results");
+    }
+    return new BatchOutcome(batch, results, -1, null, runNanos);
+  }
+
+  /**
+   * Creates the outcome of a batch that failed at one task (or could not run at all: then the index
+   * is the batch's first task).
+   *
+   * @param batch the batch
+   * @param failedIndex the index of the task that failed, within the call's input
+   * @param failure what it threw, never null
+   * @return the outcome
+   */
+  public static BatchOutcome failure(Batch batch, int failedIndex, Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    if (failedIndex < batch.firstIndex() || failedIndex >= batch.firstIndex() + batch.size()) {
+      throw new IllegalArgumentException(failedIndex + " is not a task index of " + batch);
+    }
+    return new BatchOutcome(batch, NO_RESULTS, failedIndex, failure, 0);
+  }
+
+  /**
+   * Returns the sequence number of the batch.
+   *
+   * @return from 0
+   */
+  public int sequence() {
+    return sequence;
+  }
+
+  /**
+   * Returns the index of the batch's first task.
+   *
+   * @return from 0
+   */
+  public int firstIndex() {
+    return firstIndex;
+  }
+
+  /**
+   * Returns the number of tasks in the batch.
+   *
+   * @return at least 1
+   */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Tells whether every task of the batch returned.
+   *
+   * @return true on success
+   */
+  public boolean succeeded() {
+    return failure == null;
+  }
+
+  /**
+   * Returns the results of a successful batch, in task order.
+   *
+   * @return an unmodifiable list whose elements may be null; empty on failure
+   */
+  public List<Object> results() {
+    return Collections.unmodifiableList(Arrays.asList(results));
+  }
+
+  /**
+   * Returns the index of the failed task.
+   *
+   * @return the index, or -1 on success
+   */
+  public int failedIndex() {
+    return failedIndex;
+  }
+
+  /**
+   * Returns what the failed task threw.
+   *
+   * @return the exception, or null on success
+   */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /**
+   * Returns how long the batch ran on its worker.
+   *
+   * @return nanoseconds, 0 when unknown
+   */
+  public long runNanos() {
+    return runNanos;
+  }
+}
