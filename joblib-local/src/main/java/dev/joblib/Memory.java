@@ -237,6 +237,11 @@ public final class Memory implements Serializable {
         ageLimit);
   }
 
+  /** The settings, for the cached functions and tests of this package. */
+  MemorySettings settings() {
+    return settings;
+  }
+
   @Override
   public String toString() {
     return "Memory(location=" + settings.location() + ")";
