@@ -79,6 +79,7 @@ final class DumpReader {
         }
         body = c.decompress(raw);
       }
+      fromFile = raw.isChannel();
       return parse(body, compressed || !raw.isChannel() ? null : raw);
     } catch (PersistenceException e) {
       throw e;
@@ -102,7 +103,10 @@ final class DumpReader {
     if (count < 0 || count > graphLength / 4) {
       throw fail(Reason.CORRUPT, "is corrupt: block count " + count, null);
     }
-    byte[] table = readExactly(body, 4 + 10 * count, "the block table");
+    byte[] table = new byte[4 + 10 * count];
+    ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).putInt(count);
+    byte[] entries = readExactly(body, 10 * count, "the block table");
+    System.arraycopy(entries, 0, table, 4, entries.length);
     checkCrc(body, table, "the block table");
     ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
     t.getInt();
@@ -113,6 +117,10 @@ final class DumpReader {
     byte[] end = readExactly(body, 4, "the end marker");
     if (!Arrays.equals(end, Format.END)) {
       throw fail(Reason.CORRUPT, "is corrupt: bad end marker", null);
+    }
+    if (raw == null && fromFile && body.read() != -1) {
+      // reading to the end makes the decompressor check its own trailer (length, checksum)
+      throw fail(Reason.CORRUPT, "is corrupt: data follows the end marker", null);
     }
     if (raw != null && raw.remaining() != 0) {
       throw fail(
@@ -183,6 +191,7 @@ final class DumpReader {
   }
 
   private long bodyPosition;
+  private boolean fromFile;
   private long headerLength;
 
   void headerLength(long length) {

@@ -1,0 +1,48 @@
+package dev.joblib;
+
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The main class of the child JVMs the Memory tests start. */
+public final class MemoChild {
+  private MemoChild() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "square" -> {
+        MemorizedFn1<Integer, Integer> f = Memory.at(args[1]).cache(MemoFunctions.square(args[2]));
+        for (int i = 3; i < args.length; i++) {
+          System.out.println("result " + f.apply(Integer.parseInt(args[i])));
+        }
+      }
+      case "race" -> {
+        MemorizedFn1<Integer, String> f =
+            Memory.at(args[1]).cache(MemoFunctions.slowLabel(args[2]));
+        Path go = Path.of(args[3]);
+        while (!Files.exists(go)) {
+          Thread.sleep(5);
+        }
+        String value = f.apply(Integer.parseInt(args[4]));
+        System.out.println(
+            "result " + value.substring(0, value.indexOf('-', 6)) + " " + value.length());
+      }
+      case "shelve" -> {
+        MemorizedFn1<Integer, Integer> f;
+        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(Path.of(args[1])))) {
+          @SuppressWarnings("unchecked")
+          MemorizedFn1<Integer, Integer> read = (MemorizedFn1<Integer, Integer>) in.readObject();
+          f = read;
+        }
+        MemorizedResult<Integer> result = f.callAndShelve(Integer.parseInt(args[3]));
+        try (ObjectOutputStream out =
+            new ObjectOutputStream(Files.newOutputStream(Path.of(args[2])))) {
+          out.writeObject(result);
+        }
+        System.out.println("shelved " + result);
+      }
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+  }
+}
