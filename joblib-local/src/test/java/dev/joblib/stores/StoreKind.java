@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -54,15 +55,19 @@ public enum StoreKind {
     };
   }
 
-  /** Opens the store directly (not through Memory), to look at what Memory left there. */
+  private static final Map<URI, StoreBackend> OPEN = new ConcurrentHashMap<>();
+
+  /**
+   * The store at a location, opened directly (not through Memory) to look at what Memory left
+   * there; kept open for the test JVM's life, since opening an s3a file system takes a second.
+   */
   public StoreBackend open(Servers servers, URI location) {
-    return StoreRegistry.open(location, options(servers));
+    return OPEN.computeIfAbsent(location, l -> StoreRegistry.open(l, options(servers)));
   }
 
   /** The entries under a location. */
   public List<EntryInfo> entries(Servers servers, URI location) {
-    try (StoreBackend store = open(servers, location);
-        var entries = store.list()) {
+    try (var entries = open(servers, location).list()) {
       return entries.toList();
     }
   }
@@ -84,15 +89,14 @@ public enum StoreKind {
           var path =
               new org.apache.hadoop.fs.Path(
                   new org.apache.hadoop.fs.Path(location.toString(), relative), "output.joblib");
-          try (FileSystem fs =
-              FileSystem.newInstance(servers.hdfs().uri(), servers.hdfs().clientConfiguration())) {
-            byte[] bytes;
-            try (FSDataInputStream in = fs.open(path)) {
-              bytes = in.readAllBytes();
-            }
-            try (FSDataOutputStream out = fs.create(path, true)) {
-              out.write(bytes, 0, bytes.length / 2);
-            }
+          FileSystem fs =
+              FileSystem.get(servers.hdfs().uri(), servers.hdfs().clientConfiguration());
+          byte[] bytes;
+          try (FSDataInputStream in = fs.open(path)) {
+            bytes = in.readAllBytes();
+          }
+          try (FSDataOutputStream out = fs.create(path, true)) {
+            out.write(bytes, 0, bytes.length / 2);
           }
         }
         case S3, S3A -> {

@@ -248,8 +248,12 @@ final class HadoopObjectStore implements StoreBackend {
     entries.forEach(
         (key, v) -> {
           if (v[0] >= 0) {
-            long access = v[2] > 0 ? v[2] : v[1];
-            found.add(new EntryInfo(key, v[0], Instant.ofEpochMilli(access)));
+            // object stores keep times to the second; what this JVM recorded is finer
+            Instant access = Instant.ofEpochMilli(v[2] > 0 ? v[2] : v[1]);
+            Instant recorded = recordedAccess.get(key);
+            found.add(
+                new EntryInfo(
+                    key, v[0], recorded != null && recorded.isAfter(access) ? recorded : access));
           }
         });
     return found.stream();

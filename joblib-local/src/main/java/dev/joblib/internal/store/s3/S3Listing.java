@@ -3,7 +3,6 @@ package dev.joblib.internal.store.s3;
 import dev.joblib.internal.store.EntryFrame;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -123,7 +122,7 @@ final class S3Listing implements Iterator<EntryInfo> {
     EntryInfo info = null;
     if (groupKey != null && groupSize >= 0) {
       long access = groupMarker > 0 ? groupMarker : groupModified;
-      info = new EntryInfo(groupKey, groupSize, Instant.ofEpochMilli(access));
+      info = new EntryInfo(groupKey, groupSize, store.lastAccess(groupKey, access));
     }
     groupKey = null;
     groupSize = -1;

@@ -352,6 +352,16 @@ final class S3Store implements StoreBackend {
     }
   }
 
+  /**
+   * The last access of an entry as listed, refined by what this JVM recorded: S3 keeps times to the
+   * second, so entries written within one second would otherwise tie for eviction.
+   */
+  Instant lastAccess(EntryKey key, long listedMillis) {
+    Instant listed = Instant.ofEpochMilli(listedMillis);
+    Instant recorded = recordedAccess.get(key);
+    return recorded != null && recorded.isAfter(listed) ? recorded : listed;
+  }
+
   private void remember(EntryKey key, Instant access) {
     if (recordedAccess.size() > MAX_REMEMBERED_TOUCHES) {
       recordedAccess.clear();
