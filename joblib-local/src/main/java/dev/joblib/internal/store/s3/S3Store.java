@@ -145,6 +145,10 @@ final class S3Store implements StoreBackend {
     return settings.bucket();
   }
 
+  S3Settings settings() {
+    return settings;
+  }
+
   S3Client client() {
     return s3;
   }

@@ -126,7 +126,7 @@ final class S3Upload implements AutoCloseable {
     if (uploadId != null && count > 0) {
       uploadPart();
     }
-    return finish(conditional);
+    return conditional ? finish(true) : completeUnconditionally();
   }
 
   /** Publishes without the condition, after checking that the key is free. */
