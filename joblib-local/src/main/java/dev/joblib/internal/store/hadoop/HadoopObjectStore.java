@@ -71,6 +71,10 @@ final class HadoopObjectStore implements StoreBackend {
     return location;
   }
 
+  FileSystem fileSystem() {
+    return fs;
+  }
+
   Path entryObject(EntryKey key) {
     return new Path(
         new Path(new Path(root, key.functionId()), key.argsId()), EntryFrame.OBJECT_NAME);

@@ -36,4 +36,31 @@ class HdfsStoreContractTest extends StoreBackendContract {
       out.write(kept);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void theRenameRefusesAnEntryPublishedAfterTheCheck() throws Exception {
+    HadoopStore store = (HadoopStore) store();
+    EntryKey key = new EntryKey("com.example.Race/lost", "0123456789abcdef");
+    Path output = new Path(store.entryDir(key), HadoopStore.OUTPUT);
+    var fs = output.getFileSystem(HDFS.clientConfiguration());
+
+    boolean published =
+        store.publish(
+            key,
+            out -> {
+              out.write(new byte[] {1, 2, 3});
+              // another writer publishes after this one checked that the key was free
+              try (FSDataOutputStream theirs = fs.create(output, false)) {
+                theirs.write(9);
+              }
+            },
+            "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    org.assertj.core.api.Assertions.assertThat(published).isFalse();
+    org.assertj.core.api.Assertions.assertThat(store.get(key).orElseThrow().readOutput())
+        .containsExactly(9);
+    org.assertj.core.api.Assertions.assertThat(fs.listStatus(store.entryDir(key).getParent()))
+        .extracting(s -> s.getPath().getName())
+        .containsExactly(key.argsId());
+  }
 }

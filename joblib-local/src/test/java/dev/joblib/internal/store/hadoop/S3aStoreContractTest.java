@@ -40,4 +40,44 @@ class S3aStoreContractTest extends StoreBackendContract {
     byte[] kept = java.util.Arrays.copyOf(whole, header + keepBytes);
     S3.client().putObject(b -> b.bucket(bucket).key(object), RequestBody.fromBytes(kept));
   }
+
+  @org.junit.jupiter.api.Test
+  void theCreateIsConditionalOnTheServerNotOnlyCheckedBefore() throws Exception {
+    HadoopObjectStore store = (HadoopObjectStore) store();
+    EntryKey key = new EntryKey("com.example.Race/lost", "0123456789abcdef");
+    String object = store.entryObject(key).toUri().getPath().substring(1);
+
+    boolean published =
+        store.publish(
+            key,
+            out -> {
+              out.write(new byte[] {1, 2, 3});
+              // another writer publishes after this one checked that the key was free
+              S3.client()
+                  .putObject(b -> b.bucket(bucket).key(object), RequestBody.fromString("theirs"));
+            },
+            "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(published).isFalse();
+    assertThat(S3.client().getObjectAsBytes(b -> b.bucket(bucket).key(object)).asUtf8String())
+        .isEqualTo("theirs");
+
+    // and on the wire: an upload started before the key was taken is refused when it completes
+    var path = new org.apache.hadoop.fs.Path(store.entryObject(key).getParent(), "direct");
+    String direct = path.toUri().getPath().substring(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> {
+              org.apache.hadoop.fs.FSDataOutputStreamBuilder<?, ?> builder =
+                  store.fileSystem().createFile(path).overwrite(false);
+              builder.must(HadoopObjectStore.CONDITIONAL_CREATE, true);
+              try (org.apache.hadoop.fs.FSDataOutputStream out = builder.build()) {
+                out.write(1);
+                S3.client()
+                    .putObject(b -> b.bucket(bucket).key(direct), RequestBody.fromString("first"));
+              }
+            })
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(S3.client().getObjectAsBytes(b -> b.bucket(bucket).key(direct)).asUtf8String())
+        .isEqualTo("first");
+  }
 }

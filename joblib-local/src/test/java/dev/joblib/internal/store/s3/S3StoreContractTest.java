@@ -50,4 +50,25 @@ class S3StoreContractTest extends StoreBackendContract {
     byte[] kept = java.util.Arrays.copyOf(whole, header + keepBytes);
     S3.client().putObject(b -> b.bucket(bucket).key(object), RequestBody.fromBytes(kept));
   }
+
+  @org.junit.jupiter.api.Test
+  void thePutIsConditionalOnTheServerNotOnlyCheckedBefore() {
+    S3Store store = (S3Store) store();
+    EntryKey key = new EntryKey("com.example.Race/lost", "0123456789abcdef");
+    String object = store.entryObject(key);
+
+    boolean published =
+        store.publish(
+            key,
+            out -> {
+              out.write(new byte[] {1, 2, 3});
+              S3.client()
+                  .putObject(b -> b.bucket(bucket).key(object), RequestBody.fromString("theirs"));
+            },
+            "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(published).isFalse();
+    assertThat(S3.client().getObjectAsBytes(b -> b.bucket(bucket).key(object)).asUtf8String())
+        .isEqualTo("theirs");
+  }
 }
