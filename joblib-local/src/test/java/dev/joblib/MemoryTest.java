@@ -450,7 +450,8 @@ class MemoryTest {
 
     assertThat(memory.reduceSize(null, 5, null)).isEqualTo(1);
     assertThat(square.isCached(1)).isFalse();
-    assertThat(memory.reduceSize(null, null, Duration.ofMinutes(450))).isEqualTo(1); // only 2 is older (8h)
+    assertThat(memory.reduceSize(null, null, Duration.ofMinutes(450)))
+        .isEqualTo(1); // only 2 is older (8h)
     assertThat(square.isCached(2)).isFalse();
     long oneEntry = infos.get(0).sizeBytes();
     assertThat(memory.reduceSize(2 * oneEntry + oneEntry / 2, null, null)).isEqualTo(2);
