@@ -47,7 +47,11 @@ public final class Persistence {
               abs.resolveSibling(
                   "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
       try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         new DumpWriter(compressor, level, key, path).write(value, RawOutput.of(ch));
       }
       try {
