@@ -106,6 +106,11 @@ public final class LocalStore implements StoreBackend {
       writeOutput(temp.resolve(OUTPUT), output);
       Files.write(temp.resolve(METADATA), metadata);
       return moveIntoPlace(temp, entry);
+    } catch (NoSuchFileException e) {
+      if (temp != null && !Files.exists(temp)) {
+        return false; // a concurrent clear or deleteFunction took the temporary directory away
+      }
+      throw new UncheckedIOException("cannot publish cache entry " + entry, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish cache entry " + entry, e);
     } finally {
@@ -206,16 +211,28 @@ public final class LocalStore implements StoreBackend {
   }
 
   private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+    for (int attempt = 1; ; attempt++) {
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(path)) {
+          listing.forEach(children::add);
+        } catch (NoSuchFileException e) {
+          return;
+        }
         for (Path child : children) {
           deleteTree(child);
         }
-      } catch (NoSuchFileException e) {
+      }
+      try {
+        Files.deleteIfExists(path);
         return;
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // some file systems (overlayfs) may skip entries of a directory changed while listed
+        if (attempt >= 5) {
+          throw e;
+        }
       }
     }
-    Files.deleteIfExists(path);
   }
 
   private static void deleteQuietly(Path path) {
