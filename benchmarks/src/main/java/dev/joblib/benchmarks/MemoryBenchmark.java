@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * {@code benchmarks/python/memory_hit.py} measures Python joblib's hit the same way.
  */
 public final class MemoryBenchmark {
-  private static final int HIT_WARMUPS = 20_000;
+  private static final int HIT_WARMUPS = 100_000;
   private static final int HIT_CALLS = 20_000;
   private static final int MISS_CALLS = 300;
 

@@ -33,7 +33,7 @@ final class RawInput extends InputStream {
   }
 
   private static int bufferSize(long expected) {
-    return (int) Math.max(8192, Math.min(Format.CHUNK, expected + 16));
+    return (int) Math.max(512, Math.min(Format.CHUNK, expected + 16));
   }
 
   private static long available(InputStream stream) {

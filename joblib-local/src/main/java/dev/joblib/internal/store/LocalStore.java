@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -25,6 +27,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -415,11 +418,20 @@ public final class LocalStore implements StoreBackend {
 
     @Override
     public byte[] readOutput() {
-      try {
-        return Files.readAllBytes(output);
+      if (size > Integer.MAX_VALUE - 16) {
+        return StoredEntry.super.readOutput(); // throws: too big for an array
+      }
+      // the size is known from get(): one open, read and close (no second stat)
+      byte[] bytes = new byte[(int) size];
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      try (FileChannel channel = FileChannel.open(output)) {
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read until full or end of file
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read cache entry " + output, e);
       }
+      return buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes;
     }
 
     @Override
