@@ -1,0 +1,83 @@
+package dev.joblib.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.joblib.Parallel;
+import dev.joblib.ParallelBackendContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backend contract again, on a real standalone cluster (a Master and a Worker JVM with two
+ * cores on 127.0.0.1): every task runs in an executor JVM.
+ */
+class StandaloneClusterContractTest extends ParallelBackendContract {
+  private static StandaloneCluster cluster;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "cluster-" + System.nanoTime()));
+    cluster = StandaloneCluster.start(dir, 2);
+    spark =
+        SparkSession.builder()
+            .master(cluster.masterUrl())
+            .appName("joblib-spark-cluster-test")
+            .config("spark.ui.enabled", false)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.executor.memory", "512m")
+            .getOrCreate();
+    awaitExecutors(spark, 1);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    try {
+      if (spark != null) {
+        spark.stop();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  /** Waits until {@code count} executors (besides the driver) have registered. */
+  static void awaitExecutors(SparkSession session, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (session.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no executor registered within 90 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  @Override
+  protected String backendId() {
+    return "spark";
+  }
+
+  @Test
+  void tasksRunInExecutorJvmsNotInTheDriver() {
+    long driver = ProcessHandle.current().pid();
+    List<Long> pids =
+        Parallel.create()
+            .backend(SparkBackend.of(spark))
+            .map(
+                IntStream.range(0, 20).boxed().collect(Collectors.toList()),
+                x -> ProcessHandle.current().pid());
+    assertThat(new HashSet<>(pids)).doesNotContain(driver);
+    assertThat(SparkBackend.of(spark).nJobs()).isEqualTo(2);
+  }
+}
