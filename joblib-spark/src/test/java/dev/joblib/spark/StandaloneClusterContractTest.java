@@ -1,9 +1,12 @@
 package dev.joblib.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
 import dev.joblib.ParallelBackendContract;
+import dev.joblib.Probe;
+import dev.joblib.TaskFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -66,6 +69,33 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
   @Override
   protected String backendId() {
     return "spark";
+  }
+
+  @Test
+  void aFailingTaskRunsOnceThoughTheClusterRetriesFailedSparkTasks() {
+    Probe probe = Probe.create();
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () ->
+                Parallel.create()
+                    .backend(SparkBackend.of(spark))
+                    .map(
+                        IntStream.range(0, 8).boxed().collect(Collectors.toList()),
+                        x -> {
+                          if (x == 5) {
+                            probe.mark("attempt-" + System.nanoTime());
+                            throw new IllegalStateException("deterministic bug at " + x);
+                          }
+                          return x;
+                        }));
+    assertThat(e.taskIndex()).isEqualTo(5);
+    assertThat(e.getCause())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("deterministic bug at 5");
+    assertThat(e.getCause().getStackTrace()[0].getClassName())
+        .startsWith(StandaloneClusterContractTest.class.getName());
+    assertThat(probe.count("attempt-")).isEqualTo(1);
   }
 
   @Test
