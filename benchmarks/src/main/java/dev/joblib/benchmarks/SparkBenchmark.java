@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkBenchmark {
   private static final int TINY_TASKS = 10_000;
-  private static final int REPEATS = 15;
+  private static final int REPEATS = 21;
 
   private SparkBenchmark() {}
 
@@ -40,8 +40,14 @@ public final class SparkBenchmark {
             .appName("joblib-spark-benchmark")
             .config("spark.ui.enabled", false)
             .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    print(
+        "load_average_1m_at_start",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        "");
     try {
       run(spark);
+      cancellation(spark);
     } finally {
       spark.stop();
     }
@@ -55,21 +61,32 @@ public final class SparkBenchmark {
       Supplier<List<Integer>> raw =
           () -> jsc.parallelize(xs, jsc.defaultParallelism()).map(x -> x * x + 1).collect();
       Supplier<List<Integer>> joblib = () -> parallel.map(xs, x -> x * x + 1);
+      Parallel whole = parallel.preDispatch("all");
+      Supplier<List<Integer>> joblibAll = () -> whole.map(xs, x -> x * x + 1);
       for (int i = 0; i < 5; i++) { // warm up both paths (JIT, Spark's first jobs)
         check(raw.get(), expected);
         check(joblib.get(), expected);
+        check(joblibAll.get(), expected);
       }
       double[] rawMs = new double[REPEATS];
       double[] joblibMs = new double[REPEATS];
+      double[] allMs = new double[REPEATS];
       for (int i = 0; i < REPEATS; i++) { // interleaved, so that drift hits both alike
-        rawMs[i] = timeMillis(raw, expected);
-        joblibMs[i] = timeMillis(joblib, expected);
+        for (int k = 0; k < 3; k++) { // rotate the order, so that none always follows another
+          switch ((i + k) % 3) {
+            case 0 -> rawMs[i] = timeMillis(raw, expected);
+            case 1 -> joblibMs[i] = timeMillis(joblib, expected);
+            default -> allMs[i] = timeMillis(joblibAll, expected);
+          }
+        }
       }
       double rawMedian = median(rawMs);
       double joblibMedian = median(joblibMs);
       print("spark_tiny_raw_rdd_10k_median", rawMedian, "ms");
       print("spark_tiny_parallel_map_10k_median", joblibMedian, "ms");
       print("spark_tiny_parallel_vs_raw_ratio", joblibMedian / rawMedian, "x");
+      print("spark_tiny_parallel_map_predispatch_all_10k_median", median(allMs), "ms");
+      print("spark_tiny_parallel_predispatch_all_vs_raw_ratio", median(allMs) / rawMedian, "x");
     }
 
     long work = calibrate(500);
@@ -89,6 +106,39 @@ public final class SparkBenchmark {
       print("spark_cpu_8x500ms_njobs1", oneMs, "ms");
       print("spark_cpu_8x500ms_njobs2", twoMs, "ms");
       print("spark_cpu_speedup_njobs2_vs_1", oneMs / twoMs, "x");
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many of 400 tasks of 50 ms start when task 3 fails (tasks run in this JVM: local mode). */
+  private static void cancellation(SparkSession spark) {
+    STARTED.set(0);
+    long start = System.nanoTime();
+    try {
+      Parallel.create()
+          .backend(SparkBackend.of(spark))
+          .map(
+              IntStream.range(0, 400).boxed().collect(Collectors.toList()),
+              i -> {
+                STARTED.incrementAndGet();
+                if (i == 3) {
+                  throw new IllegalStateException("early failure");
+                }
+                Thread.sleep(50);
+                return i;
+              });
+      throw new IllegalStateException("the call should have failed");
+    } catch (dev.joblib.TaskFailedException expected) {
+      double failMs = (System.nanoTime() - start) / 1e6;
+      try {
+        Thread.sleep(1000); // tasks still running after the call returned would count now
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      print("spark_cancel_failure_returned_after", failMs, "ms");
+      print("spark_cancel_tasks_started_of_400", STARTED.get(), "tasks");
     }
   }
 
