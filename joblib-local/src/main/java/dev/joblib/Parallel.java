@@ -502,7 +502,7 @@ public final class Parallel implements AutoCloseable {
   /**
    * The user's pre-dispatch, else the backend's default; a backend fed in waves gets an input of
    * known size as one wave, since each wave costs it a job and a sized input has no laziness to
-   * keep.
+   * keep (not with a timeout: a wave's batches grow with the wave, and the timeout is per batch).
    */
   private static int preDispatch(
       Settings merged, ParallelBackend backend, int nJobs, OptionalLong total) {
@@ -511,7 +511,7 @@ public final class Parallel implements AutoCloseable {
     }
     DispatchPolicy policy = backend.dispatchPolicy();
     int window = PreDispatch.evaluate(policy.defaultPreDispatch(), nJobs);
-    if (policy.waves() && total.isPresent()) {
+    if (policy.waves() && total.isPresent() && merged.timeout() == null) {
       return (int) Math.max(window, Math.min(total.getAsLong(), PreDispatch.ALL));
     }
     return window;
