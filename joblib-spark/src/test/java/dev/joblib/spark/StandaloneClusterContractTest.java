@@ -99,6 +99,20 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
   }
 
   @Test
+  void aLargeArraySharedByTheTasksReachesTheExecutorsAsABroadcast() {
+    double[] weights = new double[1 << 18]; // 2 MiB: above the broadcast threshold
+    java.util.Arrays.setAll(weights, i -> i % 5);
+    double total = java.util.Arrays.stream(weights).sum();
+    List<Integer> xs = IntStream.range(0, 16).boxed().collect(Collectors.toList());
+    List<Double> out =
+        Parallel.create()
+            .backend(SparkBackend.of(spark))
+            .batchSize(1)
+            .map(xs, x -> java.util.Arrays.stream(weights).sum() * x);
+    assertThat(out).isEqualTo(xs.stream().map(x -> total * x).collect(Collectors.toList()));
+  }
+
+  @Test
   void tasksRunInExecutorJvmsNotInTheDriver() {
     long driver = ProcessHandle.current().pid();
     List<Long> pids =

@@ -38,6 +38,7 @@ final class SparkCall implements BackendCall {
   private final ExecutionContext eventContext;
   private final ClassLoader driverLoader;
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  private final SharedArrays sharedArrays;
   private int running;
   private volatile boolean cancelled;
 
@@ -70,6 +71,7 @@ final class SparkCall implements BackendCall {
         };
     this.eventContext = ExecutionContext.fromExecutor(this.events);
     this.driverLoader = driverLoader;
+    this.sharedArrays = new SharedArrays(jsc::broadcast);
   }
 
   @Override
@@ -98,6 +100,7 @@ final class SparkCall implements BackendCall {
             cancel();
           }
           queued.clear();
+          sharedArrays.destroy();
         });
   }
 
@@ -192,7 +195,7 @@ final class SparkCall implements BackendCall {
   /** The batch's bytes, or null after reporting which task does not serialize. */
   private byte[] serialize(Batch batch) {
     try {
-      return Wire.write(batch);
+      return sharedArrays.write(batch);
     } catch (IOException | RuntimeException e) {
       List<?> tasks = batch.tasks();
       for (int i = 0; i < tasks.size(); i++) {

@@ -68,6 +68,12 @@ final class Wire {
     LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
       super(in);
       this.loader = loader;
+      enableResolveObject(true);
+    }
+
+    @Override
+    protected Object resolveObject(Object obj) {
+      return obj instanceof SharedArrays.Shared shared ? shared.value() : obj;
     }
 
     @Override
