@@ -26,7 +26,21 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
               + " (configure Spark with spark.* system properties or pass a session with"
               + " SparkBackend.of(session))");
     }
+    requireSpark();
     return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs());
+  }
+
+  /** Fails with a clear message when Spark itself (provided by the cluster) is missing. */
+  private static void requireSpark() {
+    try {
+      Class.forName(
+          "org.apache.spark.sql.SparkSession", false, SparkBackendProvider.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(
+          "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
+              + " org.apache.spark:spark-sql_2.13 (4.x) to the application",
+          e);
+    }
   }
 
   /** All the cluster's cores: {@code ParallelConfig.use("spark")} runs on the whole cluster. */
