@@ -16,10 +16,12 @@ import org.apache.spark.sql.SparkSession;
  * tasks versus {@code JavaRDD.parallelize(..).map(..).collect()} of the same function, and the
  * speedup of CPU-bound tasks with two workers over one. Prints {@code name value unit} lines.
  *
- * <p>Run with Spark on the class path, for instance {@code java -cp "$(cat cp.txt)"
- * dev.joblib.benchmarks.SparkBenchmark [master]} where {@code cp.txt} comes from {@code mvn -pl
- * benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt} plus {@code
- * benchmarks/target/classes}; the master defaults to {@code local[2]}.
+ * <p>Run with Spark on the class path: {@code mvn -pl benchmarks -am install -DskipTests}, {@code
+ * mvn -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt}, then {@code java
+ * <spark.jvm.opens flags> -cp benchmarks/target/classes:$(cat cp.txt)
+ * dev.joblib.benchmarks.SparkBenchmark [master]} (master {@code local[2]} by default). Where
+ * several checkouts share one {@code ~/.m2}, put {@code joblib-local/target/classes} and {@code
+ * joblib-spark/target/classes} first on the class path.
  */
 public final class SparkBenchmark {
   private static final int TINY_TASKS = 10_000;

@@ -60,9 +60,9 @@ class SparkSubmitExamplesTest {
             cluster.javaCommand(
                 "org.apache.spark.deploy.SparkSubmit", submitArgs.toArray(new String[0])),
             log);
-    boolean exited = driver.waitFor(180, TimeUnit.SECONDS);
+    boolean exited = driver.waitFor(300, TimeUnit.SECONDS);
     String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("spark-submit finished within 180 s; output:%n%s", output).isTrue();
+    assertThat(exited).as("spark-submit finished within 300 s; output:%n%s", output).isTrue();
     assertThat(driver.exitValue()).as("spark-submit's exit code; output:%n%s", output).isZero();
     return output;
   }

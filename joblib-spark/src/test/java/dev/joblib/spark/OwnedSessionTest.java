@@ -1,6 +1,7 @@
 package dev.joblib.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.Parallel;
 import java.util.List;
@@ -47,5 +48,15 @@ class OwnedSessionTest {
       assertThat(sc.isStopped()).as("still used by the first backend").isFalse();
     }
     assertThat(sc.isStopped()).isTrue();
+  }
+
+  @Test
+  void aStoppedSessionIsReportedWhenACallStarts() {
+    SparkSession session = SparkSession.builder().getOrCreate();
+    session.stop();
+    assertThatThrownBy(
+            () -> Parallel.create().backend(SparkBackend.of(session)).map(List.of(1, 2), x -> x))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stopped");
   }
 }

@@ -119,11 +119,23 @@ final class SparkCall implements BackendCall {
         }
       }
       if (!batches.isEmpty()) {
-        startJob(batches, data);
+        try {
+          startJob(batches, data);
+        } catch (RuntimeException e) { // such as a context stopped under the call
+          running -= batches.size();
+          for (Batch batch : batches) {
+            sink.accept(
+                BatchOutcome.failure(
+                    batch,
+                    batch.firstIndex(),
+                    new IllegalStateException("Spark refused the job for " + batch + ": " + e, e)));
+          }
+        }
       }
     }
   }
 
+  /** Starts the job; counts its batches as running (the caller uncounts them if this throws). */
   private void startJob(List<Batch> batches, List<byte[]> data) {
     running += batches.size();
     boolean[] delivered = new boolean[batches.size()];

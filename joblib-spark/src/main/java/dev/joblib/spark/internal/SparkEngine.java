@@ -85,6 +85,10 @@ public final class SparkEngine implements ParallelBackend {
       throw new IllegalStateException("the spark backend is closed");
     }
     SparkContext sc = lease.session().sparkContext();
+    if (sc.isStopped()) {
+      throw new IllegalStateException(
+          "backend 'spark': the Spark session given to it is stopped (" + sc.appName() + ")");
+    }
     if (events == null) {
       events =
           new ThreadPoolExecutor(
