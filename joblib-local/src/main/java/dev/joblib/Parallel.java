@@ -92,7 +92,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public Parallel nJobs(int nJobs) {
-    return new Parallel(settings.withNJobs(Check.nJobs(nJobs)));
+    return new Parallel(settings.with(d -> d.nJobs = Check.nJobs(nJobs)));
   }
 
   /**
@@ -130,7 +130,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code batchSize} is less than 1
    */
   public Parallel batchSize(int batchSize) {
-    return new Parallel(settings.withBatchSize(Check.batchSize(batchSize)));
+    return new Parallel(settings.with(d -> d.batchSize = Check.batchSize(batchSize)));
   }
 
   /**
@@ -145,7 +145,7 @@ public final class Parallel implements AutoCloseable {
    */
   public Parallel preDispatch(String expression) {
     PreDispatch.validate(expression);
-    return new Parallel(settings.withPreDispatch(expression));
+    return new Parallel(settings.with(d -> d.preDispatch = expression));
   }
 
   /**
@@ -159,7 +159,7 @@ public final class Parallel implements AutoCloseable {
     if (tasks < 1) {
       throw new IllegalArgumentException("preDispatch must be at least 1, got " + tasks);
     }
-    return new Parallel(settings.withPreDispatch(Integer.toString(tasks)));
+    return new Parallel(settings.with(d -> d.preDispatch = Integer.toString(tasks)));
   }
 
   /**
@@ -173,7 +173,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public Parallel timeout(Duration timeout) {
-    return new Parallel(settings.withTimeout(Check.timeout(timeout)));
+    return new Parallel(settings.with(d -> d.timeout = Check.timeout(timeout)));
   }
 
   /**
@@ -185,7 +185,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code verbose} is negative
    */
   public Parallel verbose(int verbose) {
-    return new Parallel(settings.withVerbose(Check.verbose(verbose)));
+    return new Parallel(settings.with(d -> d.verbose = Check.verbose(verbose)));
   }
 
   /**
@@ -196,7 +196,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code listener} is null
    */
   public Parallel progress(ProgressListener listener) {
-    return new Parallel(settings.withProgress(Check.notNull(listener, "progress")));
+    return new Parallel(settings.with(d -> d.progress = Check.notNull(listener, "progress")));
   }
 
   /**
@@ -208,7 +208,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code require} is null
    */
   public Parallel require(Require require) {
-    return new Parallel(settings.withRequire(Check.notNull(require, "require")));
+    return new Parallel(settings.with(d -> d.require = Check.notNull(require, "require")));
   }
 
   /**
@@ -219,7 +219,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code prefer} is null
    */
   public Parallel prefer(Prefer prefer) {
-    return new Parallel(settings.withPrefer(Check.notNull(prefer, "prefer")));
+    return new Parallel(settings.with(d -> d.prefer = Check.notNull(prefer, "prefer")));
   }
 
   /**
@@ -230,7 +230,7 @@ public final class Parallel implements AutoCloseable {
    * @return a copy with this setting
    */
   public Parallel seed(long seed) {
-    return new Parallel(settings.withSeed(seed));
+    return new Parallel(settings.with(d -> d.seed = seed));
   }
 
   /**
