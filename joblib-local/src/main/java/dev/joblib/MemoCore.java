@@ -64,6 +64,13 @@ final class MemoCore implements Serializable {
   private final CacheValidation validation;
   private transient volatile GuardedStore store;
   private transient volatile boolean storeFailed;
+  private transient volatile String checkedKey;
+  private transient volatile LoadOptions loadOptions;
+
+  /** Last access recorded per entry by this JVM (nanoTime), to record at most one per second. */
+  private static final ConcurrentHashMap<String, Long> TOUCHED = new ConcurrentHashMap<>();
+
+  private static final long TOUCH_INTERVAL_NANOS = 1_000_000_000L;
 
   MemoCore(
       MemorySettings settings,
@@ -163,6 +170,10 @@ final class MemoCore implements Serializable {
       return compute.run();
     }
     checkCode(s);
+    Object firstHit = lookup(s, key, load);
+    if (firstHit != null) {
+      return unwrap(firstHit);
+    }
     String flightKey = settings.storeId() + "|" + key;
     while (true) {
       Object hit = lookup(s, key, load);
@@ -256,7 +267,11 @@ final class MemoCore implements Serializable {
 
   /** Compares the function's code hash with the store's (once per JVM); clears stale results. */
   private void checkCode(GuardedStore s) {
-    String checkedKey = settings.storeId() + "|" + identity.functionId();
+    String checkedKey = this.checkedKey;
+    if (checkedKey == null) {
+      checkedKey = settings.storeId() + "|" + identity.functionId();
+      this.checkedKey = checkedKey;
+    }
     String codeHash = identity.codeHash();
     if (codeHash.equals(CHECKED_CODE.get(checkedKey))) {
       return;
@@ -317,7 +332,7 @@ final class MemoCore implements Serializable {
     }
     Object value;
     try {
-      value = load(entry, settings);
+      value = load(entry, settings, loadOptions());
     } catch (RuntimeException | LinkageError e) {
       GuardedStore.warn(
           "Exception while loading results for "
@@ -331,11 +346,35 @@ final class MemoCore implements Serializable {
       s.delete(key);
       return null;
     }
-    s.touch(key, Instant.now());
+    touch(s, key);
     if (settings.verbose() > 1) {
       out().println("[Memory] Loading " + identity.displayName() + " from cache " + key);
     }
     return new Hit(value);
+  }
+
+  /** Records the access, at most once per second per entry from this JVM. */
+  private void touch(GuardedStore s, EntryKey key) {
+    long now = System.nanoTime();
+    String id = settings.location() + key.relativePath();
+    Long last = TOUCHED.get(id);
+    if (last != null && now - last < TOUCH_INTERVAL_NANOS) {
+      return;
+    }
+    if (TOUCHED.size() > 100_000) {
+      TOUCHED.clear();
+    }
+    TOUCHED.put(id, now);
+    s.touch(key, Instant.now());
+  }
+
+  private LoadOptions loadOptions() {
+    LoadOptions options = loadOptions;
+    if (options == null) {
+      options = loadOptions(settings);
+      loadOptions = options;
+    }
+    return options;
   }
 
   private boolean isValid(GuardedStore s, StoredEntry entry) {
@@ -363,9 +402,9 @@ final class MemoCore implements Serializable {
     return false;
   }
 
-  static Object load(StoredEntry entry, MemorySettings settings) {
-    LoadOptions options = loadOptions(settings);
-    if (settings.mmap()) {
+  static Object load(StoredEntry entry, MemorySettings settings, LoadOptions options) {
+    if (settings.mmap() || settings.signed()) {
+      // a file is mapped, and a signature checked in place rather than through a temporary copy
       Optional<Path> file = entry.localOutputFile();
       if (file.isPresent()) {
         return Joblib.load(file.get(), options);
@@ -488,14 +527,12 @@ final class MemoCore implements Serializable {
     DumpOptions options =
         DumpOptions.defaults()
             .withCompression(Compression.of(settings.compression(), settings.compressionLevel()));
-    byte[] key = settings.signingKey();
-    return key == null ? options : options.withSignature(key);
+    return settings.signed() ? options.withSignature(settings.signingKey()) : options;
   }
 
   static LoadOptions loadOptions(MemorySettings settings) {
     LoadOptions options = LoadOptions.defaults().withMmap(settings.mmap());
-    byte[] key = settings.signingKey();
-    return key == null ? options : options.withVerification(key);
+    return settings.signed() ? options.withVerification(settings.signingKey()) : options;
   }
 
   /** A byte buffer written out without a copy. */

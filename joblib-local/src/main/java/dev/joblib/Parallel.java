@@ -6,6 +6,7 @@ import dev.joblib.internal.SequentialBackend;
 import dev.joblib.internal.ThreadsBackend;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.lang.ref.Cleaner;
@@ -91,7 +92,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public Parallel nJobs(int nJobs) {
-    return new Parallel(settings.withNJobs(Check.nJobs(nJobs)));
+    return new Parallel(settings.with(d -> d.nJobs = Check.nJobs(nJobs)));
   }
 
   /**
@@ -129,7 +130,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code batchSize} is less than 1
    */
   public Parallel batchSize(int batchSize) {
-    return new Parallel(settings.withBatchSize(Check.batchSize(batchSize)));
+    return new Parallel(settings.with(d -> d.batchSize = Check.batchSize(batchSize)));
   }
 
   /**
@@ -144,7 +145,7 @@ public final class Parallel implements AutoCloseable {
    */
   public Parallel preDispatch(String expression) {
     PreDispatch.validate(expression);
-    return new Parallel(settings.withPreDispatch(expression));
+    return new Parallel(settings.with(d -> d.preDispatch = expression));
   }
 
   /**
@@ -158,7 +159,7 @@ public final class Parallel implements AutoCloseable {
     if (tasks < 1) {
       throw new IllegalArgumentException("preDispatch must be at least 1, got " + tasks);
     }
-    return new Parallel(settings.withPreDispatch(Integer.toString(tasks)));
+    return new Parallel(settings.with(d -> d.preDispatch = Integer.toString(tasks)));
   }
 
   /**
@@ -172,7 +173,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public Parallel timeout(Duration timeout) {
-    return new Parallel(settings.withTimeout(Check.timeout(timeout)));
+    return new Parallel(settings.with(d -> d.timeout = Check.timeout(timeout)));
   }
 
   /**
@@ -184,7 +185,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code verbose} is negative
    */
   public Parallel verbose(int verbose) {
-    return new Parallel(settings.withVerbose(Check.verbose(verbose)));
+    return new Parallel(settings.with(d -> d.verbose = Check.verbose(verbose)));
   }
 
   /**
@@ -195,7 +196,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code listener} is null
    */
   public Parallel progress(ProgressListener listener) {
-    return new Parallel(settings.withProgress(Check.notNull(listener, "progress")));
+    return new Parallel(settings.with(d -> d.progress = Check.notNull(listener, "progress")));
   }
 
   /**
@@ -207,7 +208,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code require} is null
    */
   public Parallel require(Require require) {
-    return new Parallel(settings.withRequire(Check.notNull(require, "require")));
+    return new Parallel(settings.with(d -> d.require = Check.notNull(require, "require")));
   }
 
   /**
@@ -218,7 +219,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code prefer} is null
    */
   public Parallel prefer(Prefer prefer) {
-    return new Parallel(settings.withPrefer(Check.notNull(prefer, "prefer")));
+    return new Parallel(settings.with(d -> d.prefer = Check.notNull(prefer, "prefer")));
   }
 
   /**
@@ -229,7 +230,7 @@ public final class Parallel implements AutoCloseable {
    * @return a copy with this setting
    */
   public Parallel seed(long seed) {
-    return new Parallel(settings.withSeed(seed));
+    return new Parallel(settings.with(d -> d.seed = seed));
   }
 
   /**
@@ -410,7 +411,7 @@ public final class Parallel implements AutoCloseable {
 
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    CallPlan plan = plan();
+    CallPlan plan = plan(total);
     workers.begin();
     try {
       return new ParallelCall<R>(plan, tasks, total, ordered, workers::end).start();
@@ -421,10 +422,10 @@ public final class Parallel implements AutoCloseable {
   }
 
   /** Resolves the settings against the open scope, the enclosing task and the defaults. */
-  private CallPlan plan() {
+  private CallPlan plan(OptionalLong total) {
     RunningTask outer = RunningTask.current();
     if (outer != null && outer.nestingLevel() > 0) {
-      return nestedPlan(outer);
+      return nestedPlan(outer, total);
     }
     Settings scope = ParallelConfig.current();
     Settings merged = scope.overlaidWith(settings);
@@ -463,7 +464,7 @@ public final class Parallel implements AutoCloseable {
         backend,
         effective,
         merged.batchSize(),
-        preDispatch(merged, backend, effective),
+        preDispatch(merged, backend, effective, total),
         merged.timeout(),
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
@@ -472,7 +473,7 @@ public final class Parallel implements AutoCloseable {
         sequential ? 0 : 1);
   }
 
-  private CallPlan nestedPlan(RunningTask outer) {
+  private CallPlan nestedPlan(RunningTask outer, OptionalLong total) {
     Settings merged = ParallelConfig.current().overlaidWith(settings);
     String id = outer.nestedBackend();
     boolean sequential = id.equals(SequentialBackend.ID);
@@ -489,7 +490,7 @@ public final class Parallel implements AutoCloseable {
         backend,
         effective,
         merged.batchSize(),
-        preDispatch(merged, backend, effective),
+        preDispatch(merged, backend, effective, total),
         merged.timeout(),
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
@@ -498,12 +499,22 @@ public final class Parallel implements AutoCloseable {
         outer.nestingLevel() + 1);
   }
 
-  private static int preDispatch(Settings merged, ParallelBackend backend, int nJobs) {
-    String expression =
-        merged.preDispatch() != null
-            ? merged.preDispatch()
-            : backend.dispatchPolicy().defaultPreDispatch();
-    return PreDispatch.evaluate(expression, nJobs);
+  /**
+   * The user's pre-dispatch, else the backend's default; a backend fed in waves gets an input of
+   * known size as one wave, since each wave costs it a job and a sized input has no laziness to
+   * keep (not with a timeout: a wave's batches grow with the wave, and the timeout is per batch).
+   */
+  private static int preDispatch(
+      Settings merged, ParallelBackend backend, int nJobs, OptionalLong total) {
+    if (merged.preDispatch() != null) {
+      return PreDispatch.evaluate(merged.preDispatch(), nJobs);
+    }
+    DispatchPolicy policy = backend.dispatchPolicy();
+    int window = PreDispatch.evaluate(policy.defaultPreDispatch(), nJobs);
+    if (policy.waves() && total.isPresent() && merged.timeout() == null) {
+      return (int) Math.max(window, Math.min(total.getAsLong(), PreDispatch.ALL));
+    }
+    return window;
   }
 
   private static void requireSharedMemoryIfAsked(Settings merged, ParallelBackend backend) {

@@ -21,6 +21,8 @@ public final class MemoChild {
         MemorizedFn1<Integer, String> f =
             Memory.at(args[1]).cache(MemoFunctions.slowLabel(args[2]));
         Path go = Path.of(args[3]);
+        System.out.println("ready");
+        System.out.flush();
         while (!Files.exists(go)) {
           Thread.sleep(5);
         }

@@ -58,19 +58,10 @@ public record EntryKey(String functionId, String argsId) {
     if (functionId.isEmpty()) {
       throw new IllegalArgumentException("functionId must not be empty");
     }
-    for (String segment : functionId.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException(
-            "functionId has an empty, '.' or '..' segment: '" + functionId + "'");
-      }
-      if (segment.charAt(0) == '.') {
-        throw new IllegalArgumentException(
-            "functionId segments must not start with '.' (reserved for temporary files): '"
-                + functionId
-                + "'");
-      }
-      for (int i = 0; i < segment.length(); i++) {
-        char c = segment.charAt(i);
+    int start = 0;
+    for (int i = 0; i <= functionId.length(); i++) {
+      if (i < functionId.length() && functionId.charAt(i) != '/') {
+        char c = functionId.charAt(i);
         if (c == '\\' || c == ':' || Character.isISOControl(c) || Character.isWhitespace(c)) {
           throw new IllegalArgumentException(
               "functionId contains a character not allowed in a path ('"
@@ -81,7 +72,22 @@ public record EntryKey(String functionId, String argsId) {
                   + functionId
                   + "'");
         }
+        continue;
       }
+      int length = i - start;
+      if (length == 0
+          || (length == 1 && functionId.charAt(start) == '.')
+          || (length == 2 && functionId.startsWith("..", start))) {
+        throw new IllegalArgumentException(
+            "functionId has an empty, '.' or '..' segment: '" + functionId + "'");
+      }
+      if (functionId.charAt(start) == '.') {
+        throw new IllegalArgumentException(
+            "functionId segments must not start with '.' (reserved for temporary files): '"
+                + functionId
+                + "'");
+      }
+      start = i + 1;
     }
     return functionId;
   }

@@ -70,7 +70,9 @@ public interface StoreBackend extends AutoCloseable {
    * @param key the entry, never null
    * @param output writes the output, never null; called at most once
    * @param metadata the bytes of the entry's {@code metadata.json}, never null
-   * @return {@code true} if this call published the entry, {@code false} if an entry was there
+   * @return {@code true} if this call published the entry; {@code false} if an entry was there, or
+   *     if a concurrent {@link #clear()} or {@link #deleteFunction} removed the place where it was
+   *     being written (as if it had been published and deleted at once)
    * @throws UncheckedIOException if writing fails or {@code output} throws an {@link
    *     java.io.IOException}; nothing is published then
    * @throws RuntimeException whatever unchecked exception {@code output} throws; nothing is

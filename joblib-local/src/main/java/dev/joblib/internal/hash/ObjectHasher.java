@@ -67,6 +67,7 @@ public final class ObjectHasher {
   private static final int BACK_REFERENCE = 37;
   private static final int LAMBDA = 38;
   private static final int SERIALIZED = 39;
+  private static final int PRIMITIVE_BUFFER = 40;
 
   private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
   private static final ClassValue<List<Field>> FIELDS =
@@ -94,7 +95,7 @@ public final class ObjectHasher {
    * @throws IllegalArgumentException if the value (or something it holds) cannot be hashed
    */
   public static String hash(Object value, boolean sha256) {
-    Sink sink = sha256 ? new ShaSink(Sink.BLOCK) : new XxhSink(Sink.BLOCK);
+    Sink sink = sha256 ? new ShaSink(256) : new XxhSink(256); // grows to BLOCK as needed
     ObjectHasher h = new ObjectHasher(sink);
     h.encode(value, "value");
     return Sink.hex(sink.finish());
@@ -197,10 +198,50 @@ public final class ObjectHasher {
     } else if (o instanceof URI u) {
       sink.putByte(URI_TAG);
       sink.putString(u.toString());
+    } else if (o instanceof java.nio.Buffer b) {
+      // the remaining elements, as for an array of that type (a copy: buffers may be off-heap)
+      Object array = remainingOf(b);
+      int tag = primitiveTag(array.getClass().getComponentType());
+      sink.putByte(PRIMITIVE_BUFFER);
+      sink.putByte(tag);
+      sink.putLong(java.lang.reflect.Array.getLength(array));
+      sink.putElements(array, primitiveSize(tag));
     } else {
       return false;
     }
     return true;
+  }
+
+  private static Object remainingOf(java.nio.Buffer b) {
+    if (b instanceof java.nio.ByteBuffer x) {
+      byte[] a = new byte[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    } else if (b instanceof java.nio.DoubleBuffer x) {
+      double[] a = new double[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    } else if (b instanceof java.nio.LongBuffer x) {
+      long[] a = new long[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    } else if (b instanceof java.nio.IntBuffer x) {
+      int[] a = new int[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    } else if (b instanceof java.nio.FloatBuffer x) {
+      float[] a = new float[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    } else if (b instanceof java.nio.ShortBuffer x) {
+      short[] a = new short[x.remaining()];
+      x.duplicate().get(a);
+      return a;
+    }
+    java.nio.CharBuffer x = (java.nio.CharBuffer) b;
+    char[] a = new char[x.remaining()];
+    x.duplicate().get(a);
+    return a;
   }
 
   private void putBytes(byte[] b) {

@@ -41,9 +41,17 @@ public final class Persistence {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      // createFile (not createTempFile) so that the dump gets the usual umask permissions
+      tmp =
+          Files.createFile(
+              abs.resolveSibling(
+                  "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
       try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         new DumpWriter(compressor, level, key, path).write(value, RawOutput.of(ch));
       }
       try {

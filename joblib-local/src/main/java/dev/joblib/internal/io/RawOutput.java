@@ -24,7 +24,7 @@ final class RawOutput extends OutputStream {
     this.stream = stream;
     this.buf =
         channel != null
-            ? ByteBuffer.allocateDirect(Format.CHUNK)
+            ? ByteBuffer.allocateDirect(4 * Format.CHUNK)
             : ByteBuffer.allocate(Format.CHUNK);
   }
 

@@ -44,6 +44,11 @@ public record MemorySettings(
     return signingKey == null ? null : signingKey.clone();
   }
 
+  /** Whether entries are signed, without copying the key. */
+  public boolean signed() {
+    return signingKey != null;
+  }
+
   /** Identifies the store: the location and its options. */
   public String storeId() {
     return location + " " + new TreeMap<>(storeOptions);

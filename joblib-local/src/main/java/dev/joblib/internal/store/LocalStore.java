@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -25,6 +27,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,6 +109,11 @@ public final class LocalStore implements StoreBackend {
       writeOutput(temp.resolve(OUTPUT), output);
       Files.write(temp.resolve(METADATA), metadata);
       return moveIntoPlace(temp, entry);
+    } catch (NoSuchFileException e) {
+      if (temp != null && !Files.exists(temp)) {
+        return false; // a concurrent clear or deleteFunction took the temporary directory away
+      }
+      throw new UncheckedIOException("cannot publish cache entry " + entry, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish cache entry " + entry, e);
     } finally {
@@ -206,16 +214,28 @@ public final class LocalStore implements StoreBackend {
   }
 
   private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+    for (int attempt = 1; ; attempt++) {
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(path)) {
+          listing.forEach(children::add);
+        } catch (NoSuchFileException e) {
+          return;
+        }
         for (Path child : children) {
           deleteTree(child);
         }
-      } catch (NoSuchFileException e) {
+      }
+      try {
+        Files.deleteIfExists(path);
         return;
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // some file systems (overlayfs) may skip entries of a directory changed while listed
+        if (attempt >= 5) {
+          throw e;
+        }
       }
     }
-    Files.deleteIfExists(path);
   }
 
   private static void deleteQuietly(Path path) {
@@ -398,11 +418,20 @@ public final class LocalStore implements StoreBackend {
 
     @Override
     public byte[] readOutput() {
-      try {
-        return Files.readAllBytes(output);
+      if (size > Integer.MAX_VALUE - 16) {
+        return StoredEntry.super.readOutput(); // throws: too big for an array
+      }
+      // the size is known from get(): one open, read and close (no second stat)
+      byte[] bytes = new byte[(int) size];
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      try (FileChannel channel = FileChannel.open(output)) {
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read until full or end of file
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read cache entry " + output, e);
       }
+      return buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes;
     }
 
     @Override
