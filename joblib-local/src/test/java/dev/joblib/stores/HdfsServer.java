@@ -49,7 +49,9 @@ public final class HdfsServer implements BeforeAllCallback, AfterAllCallback {
     Configuration conf = new Configuration();
     boolean restart = baseDir != null;
     if (!restart) {
-      baseDir = Files.createTempDirectory(Path.of("target"), "minidfs-").toAbsolutePath();
+      baseDir =
+          Files.createTempDirectory(Files.createDirectories(Path.of("target")), "minidfs-")
+              .toAbsolutePath();
     }
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
     conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
@@ -65,6 +67,11 @@ public final class HdfsServer implements BeforeAllCallback, AfterAllCallback {
     cluster = builder.build();
     cluster.waitActive();
     port = cluster.getNameNodePort();
+  }
+
+  /** Stops the cluster and deletes its data (for use outside JUnit). */
+  public void close() {
+    afterAll(null);
   }
 
   /** Stops the whole cluster (NameNode and DataNode) but keeps its data for {@link #start()}. */

@@ -27,7 +27,26 @@ final class HadoopStores {
   private static final Set<String> OBJECT_STORE_SCHEMES =
       Set.of("s3a", "s3n", "gs", "oss", "cosn", "obs", "wasb", "wasbs");
 
+  private static final String[][] CLIENT_TUNING = {
+    {"dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10"},
+    {"dfs.client.block.write.locateFollowingBlock.retries", "12"},
+  };
+
   private HadoopStores() {}
+
+  /** Whether a key has no value or only the one from Hadoop's own *-default.xml files. */
+  private static boolean isDefault(Configuration conf, String key) {
+    String[] sources = conf.getPropertySources(key);
+    if (sources == null) {
+      return true;
+    }
+    for (String source : sources) {
+      if (!source.endsWith("-default.xml")) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   static boolean knowsScheme(String scheme) {
     try {
@@ -91,6 +110,14 @@ final class HadoopStores {
         if (Files.isRegularFile(file)) {
           conf.addResource(new Path(file.toUri()));
         }
+      }
+    }
+    // HDFS clients poll the NameNode to complete a file, first after 400 ms by default: most
+    // entries are small files whose blocks are reported in milliseconds, so start at 10 ms (with
+    // more, doubling retries); a value set in the configuration files or options wins
+    for (String[] tuning : CLIENT_TUNING) {
+      if (isDefault(conf, tuning[0])) {
+        conf.set(tuning[0], tuning[1]);
       }
     }
     options.forEach(
