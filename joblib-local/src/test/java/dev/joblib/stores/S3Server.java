@@ -182,6 +182,13 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback {
         s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).build()));
       }
     }
+    // uploads a writer gave up on (a refused conditional write) keep a bucket from being deleted
+    for (var page : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket))) {
+      for (var upload : page.uploads()) {
+        s3.abortMultipartUpload(
+            b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+      }
+    }
     s3.deleteBucket(b -> b.bucket(bucket));
   }
 
