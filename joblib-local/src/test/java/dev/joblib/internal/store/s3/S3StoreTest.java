@@ -265,4 +265,31 @@ class S3StoreTest {
   private static S3Settings settings(S3Store store) {
     return store.settings();
   }
+
+  @Test
+  void retriesWithBackoffRideOutAShortOutage() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(S3.isExternal(), "stops the in-process server");
+    S3Store store = open(Map.of("s3.maxAttempts", "10"));
+    store.publish(key(10), out -> out.write(bytes("kept")), bytes("{}"));
+    var restarter = Executors.newSingleThreadScheduledExecutor();
+    try {
+      S3.stop();
+      var restart =
+          restarter.schedule(
+              () -> {
+                S3.start();
+                return null;
+              },
+              500,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+
+      StoredEntry entry = store.get(key(10)).orElseThrow(); // refused connections, then served
+
+      restart.get();
+      assertThat(entry.readOutput()).isEqualTo(bytes("kept"));
+    } finally {
+      restarter.shutdownNow();
+      S3.start();
+    }
+  }
 }
