@@ -149,17 +149,20 @@ public final class LocalStore implements StoreBackend {
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
         return true;
-      } catch (AtomicMoveNotSupportedException e) {
+      } catch (AtomicMoveNotSupportedException | NoSuchFileException e) {
         throw e;
       } catch (FileSystemException e) {
-        if (!Files.isDirectory(entry)) {
-          throw e;
-        }
-        if (Files.exists(entry.resolve(OUTPUT)) || attempt >= PUBLISH_ATTEMPTS) {
+        if (Files.exists(entry.resolve(OUTPUT))) {
           return false; // another writer won
         }
-        // a directory without output is debris (for example emptied by hand): remove and retry
-        deleteDirectory(entry);
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          throw e;
+        }
+        if (Files.isDirectory(entry)) {
+          // a directory without output is debris (for example emptied by hand): remove it
+          deleteDirectory(entry);
+        }
+        // else it was deleted meanwhile: try again
       }
     }
   }
