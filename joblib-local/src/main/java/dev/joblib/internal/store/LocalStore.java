@@ -6,6 +6,7 @@ import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoredEntry;
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -87,20 +88,23 @@ public final class LocalStore implements StoreBackend {
   @Override
   public Optional<StoredEntry> get(EntryKey key) {
     Path output = entryDir(key).resolve(OUTPUT);
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(output, BasicFileAttributes.class);
-      return Optional.of(new LocalEntry(key, output, attributes.size()));
-    } catch (NoSuchFileException e) {
+    // java.io.File answers "missing" without an exception: misses are the common case here
+    File file = output.toFile();
+    long size = file.length();
+    if (size == 0 && !file.isFile()) {
+      if (file.exists()) {
+        throw new UncheckedIOException(
+            new IOException("cache entry output " + output + " is not a regular file"));
+      }
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look up cache entry " + output, e);
     }
+    return Optional.of(new LocalEntry(key, output, size));
   }
 
   @Override
   public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
     Path entry = entryDir(key);
-    if (Files.exists(entry.resolve(OUTPUT))) {
+    if (entry.resolve(OUTPUT).toFile().exists()) {
       return false;
     }
     Path temp = null;
@@ -108,7 +112,11 @@ public final class LocalStore implements StoreBackend {
       temp = createTemp(entry.getParent(), ".tmp-" + key.argsId() + "-");
       writeOutput(temp.resolve(OUTPUT), output);
       Files.write(temp.resolve(METADATA), metadata);
-      return moveIntoPlace(temp, entry);
+      boolean published = moveIntoPlace(temp, entry);
+      if (published) {
+        temp = null; // it is the entry now
+      }
+      return published;
     } catch (NoSuchFileException e) {
       if (temp != null && !Files.exists(temp)) {
         return false; // a concurrent clear or deleteFunction took the temporary directory away
@@ -168,6 +176,9 @@ public final class LocalStore implements StoreBackend {
   }
 
   private void createRoot(Path functionDir) throws IOException {
+    if (functionDir.toFile().isDirectory()) {
+      return; // the common case, without createDirectories' exception for existing directories
+    }
     if (!Files.isDirectory(root)) {
       Files.createDirectories(root);
       Path gitignore = base.resolve(".gitignore");
