@@ -67,9 +67,6 @@ final class MemoCore implements Serializable {
   private transient volatile String checkedKey;
   private transient volatile LoadOptions loadOptions;
 
-  /** Last access recorded per entry by this JVM (nanoTime), to record at most one per second. */
-  private static final ConcurrentHashMap<String, Long> TOUCHED = new ConcurrentHashMap<>();
-
   private static final long TOUCH_INTERVAL_NANOS = 1_000_000_000L;
 
   MemoCore(
@@ -356,15 +353,15 @@ final class MemoCore implements Serializable {
   /** Records the access, at most once per second per entry from this JVM. */
   private void touch(GuardedStore s, EntryKey key) {
     long now = System.nanoTime();
-    String id = settings.location() + key.relativePath();
-    Long last = TOUCHED.get(id);
+    ConcurrentHashMap<EntryKey, Long> touched = s.touched();
+    Long last = touched.get(key);
     if (last != null && now - last < TOUCH_INTERVAL_NANOS) {
       return;
     }
-    if (TOUCHED.size() > 100_000) {
-      TOUCHED.clear();
+    if (touched.size() > 100_000) {
+      touched.clear();
     }
-    TOUCHED.put(id, now);
+    touched.put(key, now);
     s.touch(key, Instant.now());
   }
 

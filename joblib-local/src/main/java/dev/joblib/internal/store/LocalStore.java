@@ -58,6 +58,8 @@ public final class LocalStore implements StoreBackend {
   private final URI location;
   private final Path base;
   private final Path root;
+  private final java.util.concurrent.ConcurrentHashMap<String, Path> functionDirs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Opens the store on a directory; nothing is created until the first write.
@@ -82,7 +84,14 @@ public final class LocalStore implements StoreBackend {
   }
 
   private Path entryDir(EntryKey key) {
-    return root.resolve(key.functionId()).resolve(key.argsId());
+    Path functionDir = functionDirs.get(key.functionId());
+    if (functionDir == null) {
+      functionDir = root.resolve(key.functionId());
+      if (functionDirs.size() < 10_000) {
+        functionDirs.put(key.functionId(), functionDir);
+      }
+    }
+    return functionDir.resolve(key.argsId());
   }
 
   @Override
