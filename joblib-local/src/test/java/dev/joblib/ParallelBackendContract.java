@@ -264,7 +264,7 @@ public abstract class ParallelBackendContract {
       assertThat(results.findFirst()).contains(0);
       // completions free the window again, so only the tasks read beyond the completed ones are
       // bounded: the window, one batch per worker to keep them busy, one refill per completion
-      int read = produced.get();
+      long read = produced.get();
       assertThat(read).isLessThanOrEqualTo(probe.count("done-") + 4 * workers() + 2);
     }
   }
