@@ -499,6 +499,48 @@ class MemoryTest {
     assertThat(second[99_999]).isEqualTo(99_999.0);
   }
 
+  @Test
+  void jdkMethodReferencesAndClassesImplementingFnAreIdentified() throws Exception {
+    Memory memory = Memory.at(location);
+    MemorizedFn1<Double, Double> sqrt = memory.cache(Math::sqrt);
+    assertThat(sqrt.functionId()).isEqualTo("java.lang.Math/sqrt");
+    assertThat(sqrt.apply(16.0)).isEqualTo(4.0);
+    assertThat(sqrt.isCached(16.0)).isTrue();
+
+    PlusOne plusOne = new PlusOne(1);
+    MemorizedFn1<Integer, Integer> cached = memory.cache(plusOne).version("1");
+    assertThat(cached.functionId()).isEqualTo("dev.joblib.MemoryTest$PlusOne/apply");
+    assertThat(cached.apply(1)).isEqualTo(2);
+    assertThat(cached.apply(1)).isEqualTo(2);
+    assertThat(PlusOne.RUNS).hasValue(1);
+    assertThat(memory.cache(new PlusOne(2)).version("1").isCached(1)).isFalse(); // fields count
+  }
+
+  /** A function object whose fields are part of its key. */
+  static final class PlusOne implements Fn1<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger RUNS = new AtomicInteger();
+    private final int step;
+
+    PlusOne(int step) {
+      this.step = step;
+    }
+
+    @Override
+    public Integer apply(Integer x) {
+      RUNS.incrementAndGet();
+      return x + step;
+    }
+  }
+
+  @Test
+  void valuesAFunctionCapturesThatCannotBeHashedAreRefusedWhenCaching() {
+    Object notHashable = new Object();
+    assertThatThrownBy(() -> Memory.at(location).cache((Integer x) -> x + notHashable.hashCode()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("captures a value that cannot be hashed");
+  }
+
   private static dev.joblib.internal.memory.MemorySettings settingsOf(Memory memory) {
     return memory.settings();
   }
