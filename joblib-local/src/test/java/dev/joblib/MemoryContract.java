@@ -2,6 +2,7 @@ package dev.joblib;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.joblib.internal.store.StoreRegistry;
 import dev.joblib.spi.EntryInfo;
@@ -312,6 +313,24 @@ public abstract class MemoryContract {
     assertThat(first).isEqualTo(expected);
     assertThat(second).isEqualTo(expected);
     assertThat(calls()).hasSize(6).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aMemoisedFunctionRunsInsideParallelOnProcesses() throws Exception {
+    assumeTrue(
+        dev.joblib.internal.BackendRegistry.has("processes"),
+        "the processes backend is not on the class path");
+    MemorizedFn1<Integer, Integer> square = memory().cache(MemoFunctions.square(log));
+    List<Integer> inputs = IntStream.range(0, 12).boxed().toList();
+
+    List<Integer> first = Parallel.create().nJobs(2).backend("processes").map(inputs, square);
+    List<Integer> second = Parallel.create().nJobs(2).backend("processes").map(inputs, square);
+
+    List<Integer> expected = inputs.stream().map(x -> x * x).toList();
+    assertThat(first).isEqualTo(expected);
+    assertThat(second).isEqualTo(expected);
+    assertThat(calls()).hasSize(12).doesNotHaveDuplicates(); // each key once across the workers
+    assertThat(square.isCached(11)).isTrue();
   }
 
   @Test
