@@ -6,6 +6,7 @@ import dev.joblib.internal.memory.MemorySettings;
 import dev.joblib.internal.memory.MetadataCodec;
 import dev.joblib.internal.memory.Stores;
 import dev.joblib.spi.EntryKey;
+import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoredEntry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -456,7 +457,7 @@ final class MemoCore implements Serializable {
                 CallText.summaries(identity, args),
                 output.size(),
                 identity.codeHash()));
-    boolean published = s.publish(key, out -> output.writeTo(out), metadata);
+    boolean published = s.publish(key, output.writer(), metadata);
     if (published && settings.maxBytes() > 0) {
       try {
         Eviction.reduce(s.unguarded(), settings.maxBytes(), null, null);
@@ -482,6 +483,11 @@ final class MemoCore implements Serializable {
   private static final class Buffer extends ByteArrayOutputStream {
     Buffer() {
       super(4096);
+    }
+
+    /** A writer of the bytes written so far, without a copy. */
+    EntryWriter writer() {
+      return EntryWriter.of(buf, 0, count);
     }
   }
 }
