@@ -30,11 +30,11 @@ def main():
     mb = data.nbytes / 1e6
     path = os.path.join(directory, "joblib-bench-%d.pkl" % os.getpid())
     try:
-        print("python.hash.md5 %.1f MB/s" % (mb / seconds(runs, lambda: joblib.hash(data))))
-        print("python.dump.raw %.1f MB/s" % (mb / seconds(runs, lambda: joblib.dump(data, path))))
-        print("python.load.raw %.1f MB/s" % (mb / seconds(runs, lambda: joblib.load(path))))
+        prefix = "python.joblib_%s" % joblib.__version__
+        print("%s.hash.md5 %.4g MB/s" % (prefix, mb / seconds(runs, lambda: joblib.hash(data))))
+        print("%s.dump.raw %.4g MB/s" % (prefix, mb / seconds(runs, lambda: joblib.dump(data, path))))
+        print("%s.load.raw %.4g MB/s" % (prefix, mb / seconds(runs, lambda: joblib.load(path))))
         assert np.array_equal(joblib.load(path), data)
-        print("python.joblib.version %s -" % joblib.__version__)
     finally:
         if os.path.exists(path):
             os.remove(path)

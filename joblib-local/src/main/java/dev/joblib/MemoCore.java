@@ -6,26 +6,22 @@ import dev.joblib.internal.memory.MemorySettings;
 import dev.joblib.internal.memory.MetadataCodec;
 import dev.joblib.internal.memory.Stores;
 import dev.joblib.spi.EntryKey;
+import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoredEntry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +62,6 @@ final class MemoCore implements Serializable {
   private transient volatile boolean storeFailed;
   private transient volatile String checkedKey;
   private transient volatile LoadOptions loadOptions;
-
-  /** Last access recorded per entry by this JVM (nanoTime), to record at most one per second. */
-  private static final ConcurrentHashMap<String, Long> TOUCHED = new ConcurrentHashMap<>();
 
   private static final long TOUCH_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -348,7 +341,7 @@ final class MemoCore implements Serializable {
     }
     touch(s, key);
     if (settings.verbose() > 1) {
-      out().println("[Memory] Loading " + identity.displayName() + " from cache " + key);
+      CallText.out().println("[Memory] Loading " + identity.displayName() + " from cache " + key);
     }
     return new Hit(value);
   }
@@ -356,15 +349,15 @@ final class MemoCore implements Serializable {
   /** Records the access, at most once per second per entry from this JVM. */
   private void touch(GuardedStore s, EntryKey key) {
     long now = System.nanoTime();
-    String id = settings.location() + key.relativePath();
-    Long last = TOUCHED.get(id);
+    ConcurrentHashMap<EntryKey, Long> touched = s.touched();
+    Long last = touched.get(key);
     if (last != null && now - last < TOUCH_INTERVAL_NANOS) {
       return;
     }
-    if (TOUCHED.size() > 100_000) {
-      TOUCHED.clear();
+    if (touched.size() > 100_000) {
+      touched.clear();
     }
-    TOUCHED.put(id, now);
+    touched.put(key, now);
     s.touch(key, Instant.now());
   }
 
@@ -423,9 +416,9 @@ final class MemoCore implements Serializable {
   private Object computeAndStore(GuardedStore s, EntryKey key, Object[] args, Compute compute)
       throws Exception {
     if (settings.verbose() > 0) {
-      out().println("_".repeat(80));
-      out().println("[Memory] Calling " + identity.functionId().replace('/', '.') + "...");
-      out().println(callText(args));
+      CallText.out().println("_".repeat(80));
+      CallText.out().println("[Memory] Calling " + identity.functionId().replace('/', '.') + "...");
+      CallText.out().println(CallText.call(identity, args));
     }
     long start = System.nanoTime();
     Object value = compute.run();
@@ -435,7 +428,7 @@ final class MemoCore implements Serializable {
       double seconds = duration.toNanos() / 1e9;
       String tail =
           String.format("%s - %.1fs, %.1fmin", identity.displayName(), seconds, seconds / 60.0);
-      out().println("_".repeat(Math.max(0, 80 - tail.length())) + tail);
+      CallText.out().println("_".repeat(Math.max(0, 80 - tail.length())) + tail);
     }
     store(s, key, args, value, time, duration);
     return value;
@@ -461,10 +454,10 @@ final class MemoCore implements Serializable {
                 key.argsId(),
                 time,
                 duration,
-                summaries(args),
+                CallText.summaries(identity, args),
                 output.size(),
                 identity.codeHash()));
-    boolean published = s.publish(key, out -> output.writeTo(out), metadata);
+    boolean published = s.publish(key, output.writer(), metadata);
     if (published && settings.maxBytes() > 0) {
       try {
         Eviction.reduce(s.unguarded(), settings.maxBytes(), null, null);
@@ -472,55 +465,6 @@ final class MemoCore implements Serializable {
         GuardedStore.warn("cannot evict entries to keep " + settings.location() + " small", e);
       }
     }
-  }
-
-  private Map<String, String> summaries(Object[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    List<String> names = identity.parameterNames();
-    for (int i = 0; i < args.length; i++) {
-      String name = i < names.size() ? names.get(i) : "arg" + i;
-      out.put(name, summary(args[i]));
-    }
-    return out;
-  }
-
-  private String callText(Object[] args) {
-    StringBuilder text = new StringBuilder(identity.displayName()).append('(');
-    List<String> names = identity.parameterNames();
-    for (int i = 0; i < args.length; i++) {
-      text.append(i == 0 ? "" : ", ")
-          .append(i < names.size() ? names.get(i) : "arg" + i)
-          .append('=')
-          .append(summary(args[i]));
-    }
-    return text.append(')').toString();
-  }
-
-  static String summary(Object arg) {
-    if (arg == null) {
-      return "null";
-    }
-    Class<?> type = arg.getClass();
-    if (type.isArray()) {
-      return type.getComponentType().getSimpleName() + "[" + Array.getLength(arg) + "]";
-    }
-    if (arg instanceof Collection<?> c) {
-      return type.getSimpleName() + "(size=" + c.size() + ")";
-    }
-    if (arg instanceof Map<?, ?> m) {
-      return type.getSimpleName() + "(size=" + m.size() + ")";
-    }
-    String text;
-    try {
-      text = String.valueOf(arg);
-    } catch (RuntimeException e) {
-      text = type.getName();
-    }
-    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
-  }
-
-  private static PrintStream out() {
-    return System.err;
   }
 
   static DumpOptions dumpOptions(MemorySettings settings) {
@@ -539,6 +483,11 @@ final class MemoCore implements Serializable {
   private static final class Buffer extends ByteArrayOutputStream {
     Buffer() {
       super(4096);
+    }
+
+    /** A writer of the bytes written so far, without a copy. */
+    EntryWriter writer() {
+      return EntryWriter.of(buf, 0, count);
     }
   }
 }

@@ -12,14 +12,15 @@ public final class MemoChild {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "square" -> {
-        MemorizedFn1<Integer, Integer> f = Memory.at(args[1]).cache(MemoFunctions.square(args[2]));
-        for (int i = 3; i < args.length; i++) {
+        MemorizedFn1<Integer, Integer> f =
+            memory(args[1], args[3]).cache(MemoFunctions.square(args[2]));
+        for (int i = 4; i < args.length; i++) {
           System.out.println("result " + f.apply(Integer.parseInt(args[i])));
         }
       }
       case "race" -> {
         MemorizedFn1<Integer, String> f =
-            Memory.at(args[1]).cache(MemoFunctions.slowLabel(args[2]));
+            memory(args[1], args[5]).cache(MemoFunctions.slowLabel(args[2]));
         Path go = Path.of(args[3]);
         System.out.println("ready");
         System.out.flush();
@@ -46,5 +47,28 @@ public final class MemoChild {
       }
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
+  }
+
+  /** A Memory on a location with store options given as {@code k=v,k=v} (or {@code -}). */
+  static Memory memory(String location, String options) {
+    Memory.Builder builder = Memory.builder().location(location);
+    if (!options.equals("-")) {
+      for (String option : options.split(",")) {
+        int eq = option.indexOf('=');
+        builder.storeOption(option.substring(0, eq), option.substring(eq + 1));
+      }
+    }
+    return builder.build();
+  }
+
+  /** Formats store options for {@link #memory}. */
+  static String options(java.util.Map<String, String> options) {
+    if (options.isEmpty()) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder();
+    options.forEach(
+        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
   }
 }

@@ -16,12 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
@@ -126,31 +121,6 @@ class MemoryTest {
     assertThat(calls()).containsExactly("square 2");
     assertThat(MemoFunctions.calls(otherLog)).containsExactly("square 2");
     assertThat(outputs()).hasSize(2);
-  }
-
-  @Test
-  void ignoredArgumentsDoNotChangeTheKey() throws Exception {
-    MemorizedFn2<Integer, Boolean, Integer> cube =
-        Memory.at(location).cache(MemoFunctions.cube(log)).ignore(1);
-
-    assertThat(cube.apply(2, true)).isEqualTo(8);
-    assertThat(cube.apply(2, false)).isEqualTo(8);
-    assertThat(cube.apply(3, false)).isEqualTo(27);
-    assertThat(cube.isCached(3, true)).isTrue();
-
-    assertThat(calls()).containsExactly("cube 2", "cube 3");
-    MemorizedFn2<Integer, Boolean, Integer> notIgnoring =
-        Memory.at(location).cache(MemoFunctions.cube(log));
-    notIgnoring.apply(2, true);
-    notIgnoring.apply(2, false);
-    assertThat(calls()).hasSize(4);
-    assertThatThrownBy(() -> notIgnoring.ignore(2))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("position 2")
-        .hasMessageContaining("positions 0 to 1");
-    assertThatThrownBy(() -> notIgnoring.ignore(1, 1))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("twice");
   }
 
   @Test
@@ -292,45 +262,6 @@ class MemoryTest {
     Files.delete(output);
     Files.createDirectory(output); // reading it now fails with an I/O error
     assertThat(good.apply(3)).isEqualTo(9);
-  }
-
-  @Test
-  void concurrentCallsOfOneKeyComputeOnce() throws Exception {
-    MemorizedFn1<Integer, String> slow = Memory.at(location).cache(MemoFunctions.slowLabel(log));
-    int threads = 8;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<String>> results = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        results.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return slow.apply(1);
-                }));
-      }
-      for (Future<String> result : results) {
-        assertThat(result.get()).startsWith("label-1-").hasSize(1008);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(calls()).hasSize(1);
-  }
-
-  @Test
-  void aMemoisedFunctionRunsInsideParallelOnThreads() throws Exception {
-    MemorizedFn1<Integer, Integer> square = Memory.at(location).cache(MemoFunctions.square(log));
-    List<Integer> inputs = List.of(1, 2, 3, 2, 1, 4, 5, 6, 7, 8);
-
-    List<Integer> first = Parallel.create().nJobs(2).backend("threads").map(inputs, square);
-    List<Integer> second = Parallel.create().nJobs(2).backend("threads").map(inputs, square);
-
-    List<Integer> expected = inputs.stream().map(x -> x * x).toList();
-    assertThat(first).isEqualTo(expected);
-    assertThat(second).isEqualTo(expected);
-    assertThat(calls()).hasSize(8).doesNotHaveDuplicates();
   }
 
   @Test
@@ -564,6 +495,48 @@ class MemoryTest {
 
     assertThat(second).isEqualTo(first);
     assertThat(second[99_999]).isEqualTo(99_999.0);
+  }
+
+  @Test
+  void jdkMethodReferencesAndClassesImplementingFnAreIdentified() throws Exception {
+    Memory memory = Memory.at(location);
+    MemorizedFn1<Double, Double> sqrt = memory.cache(Math::sqrt);
+    assertThat(sqrt.functionId()).isEqualTo("java.lang.Math/sqrt");
+    assertThat(sqrt.apply(16.0)).isEqualTo(4.0);
+    assertThat(sqrt.isCached(16.0)).isTrue();
+
+    PlusOne plusOne = new PlusOne(1);
+    MemorizedFn1<Integer, Integer> cached = memory.cache(plusOne).version("1");
+    assertThat(cached.functionId()).isEqualTo("dev.joblib.MemoryTest$PlusOne/apply");
+    assertThat(cached.apply(1)).isEqualTo(2);
+    assertThat(cached.apply(1)).isEqualTo(2);
+    assertThat(PlusOne.RUNS).hasValue(1);
+    assertThat(memory.cache(new PlusOne(2)).version("1").isCached(1)).isFalse(); // fields count
+  }
+
+  /** A function object whose fields are part of its key. */
+  static final class PlusOne implements Fn1<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger RUNS = new AtomicInteger();
+    private final int step;
+
+    PlusOne(int step) {
+      this.step = step;
+    }
+
+    @Override
+    public Integer apply(Integer x) {
+      RUNS.incrementAndGet();
+      return x + step;
+    }
+  }
+
+  @Test
+  void valuesAFunctionCapturesThatCannotBeHashedAreRefusedWhenCaching() {
+    Object notHashable = new Object();
+    assertThatThrownBy(() -> Memory.at(location).cache((Integer x) -> x + notHashable.hashCode()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("captures a value that cannot be hashed");
   }
 
   private static dev.joblib.internal.memory.MemorySettings settingsOf(Memory memory) {

@@ -399,6 +399,21 @@ class PersistenceTest {
   }
 
   @Test
+  void uncompressedDumpsCanFollowEachOtherInOneStream() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    double[] big = new SplittableRandom(3).doubles(200_000).toArray();
+    Joblib.dump(big, out);
+    Joblib.dump(List.of("second"), out);
+    Joblib.dump(graph(), out, DumpOptions.sign(KEY));
+    Joblib.dump("last", out);
+    InputStream in = new ByteArrayInputStream(out.toByteArray());
+    assertThat(Arrays.equals(Joblib.<double[]>load(in), big)).isTrue();
+    assertThat(Joblib.<List<String>>load(in)).containsExactly("second");
+    checkGraph(Joblib.load(in));
+    assertThat((String) Joblib.load(in)).isEqualTo("last");
+  }
+
+  @Test
   void compressionArgumentsAreCheckedUpFront() {
     assertThatThrownBy(() -> Compression.of("snappyish", 1))
         .isInstanceOf(IllegalArgumentException.class)

@@ -3,6 +3,7 @@ package dev.joblib.benchmarks;
 import dev.joblib.Compression;
 import dev.joblib.HashAlgorithm;
 import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,13 +11,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 
 /**
  * hash, dump and load speeds on a 200 MB {@code double[]} (the numbers benchmarks/python/
  * persistence.py measures for Python joblib), plus size and speed per compressor on a compressible
  * array. Prints one {@code name value unit} line per measurement; each speed is the median of
- * {@code runs} runs after one warm-up.
+ * {@code runs} runs after one warm-up ({@link Measure}).
  *
  * <p>Usage: {@code PersistenceBenchmark [megabytes=200] [runs=3] [dir=java.io.tmpdir]
  * [compressedMegabytes=64]}
@@ -29,7 +29,7 @@ public final class PersistenceBenchmark {
    *
    * @param args optional: megabytes, runs, directory, compressed megabytes
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Path.of(args.length > 2 ? args[2] : System.getProperty("java.io.tmpdir"));
@@ -39,17 +39,31 @@ public final class PersistenceBenchmark {
     double mb = random.length * 8.0 / 1e6;
     Path file = dir.resolve("joblib-bench-" + ProcessHandle.current().pid() + ".jbl");
     try {
-      report("java.hash.xxh3_128", mb / seconds(runs, () -> Joblib.hash(random)), "MB/s");
-      report(
+      Measure.print(
+          "java.hash.xxh3_128",
+          mb / Measure.medianSeconds(1, runs, () -> Joblib.hash(random)),
+          "MB/s");
+      Measure.print(
           "java.hash.sha256",
-          mb / seconds(runs, () -> Joblib.hash(random, HashAlgorithm.SHA_256)),
+          mb / Measure.medianSeconds(1, runs, () -> Joblib.hash(random, HashAlgorithm.SHA_256)),
           "MB/s");
-      report(
+      Measure.print(
           "java.dump.raw",
-          mb / seconds(runs, () -> dump(random, file, Compression.none())),
+          mb / Measure.medianSeconds(1, runs, () -> dump(random, file, Compression.none())),
           "MB/s");
-      report("java.load.raw", mb / seconds(runs, () -> Joblib.<double[]>load(file)), "MB/s");
+      Measure.print(
+          "java.load.raw",
+          mb / Measure.medianSeconds(1, runs, () -> Joblib.<double[]>load(file)),
+          "MB/s");
       check(Joblib.load(file), random);
+      // the same bytes stored as a DoubleBuffer come back mapped on the file: O(1), no copy
+      Joblib.dump(java.nio.DoubleBuffer.wrap(random), file);
+      Measure.print(
+          "java.load.mmap_buffer",
+          mb
+              / Measure.medianSeconds(
+                  1, runs, () -> Joblib.<java.nio.DoubleBuffer>load(file, LoadOptions.mmap())),
+          "MB/s");
 
       double[] data = compressible(compressedMegabytes * (1 << 20) / 8);
       double cmb = data.length * 8.0 / 1e6;
@@ -64,9 +78,15 @@ public final class PersistenceBenchmark {
               Compression.xz(1))) {
         String name = "java.compress." + c.name() + "-" + c.level();
         int n = c.name().equals("xz") ? 1 : runs;
-        report(name + ".dump", cmb / seconds(n, () -> dump(data, file, c)), "MB/s");
-        report(name + ".load", cmb / seconds(n, () -> Joblib.<double[]>load(file)), "MB/s");
-        report(name + ".ratio", data.length * 8.0 / size(file), "x");
+        Measure.print(
+            name + ".dump",
+            cmb / Measure.medianSeconds(n == 1 ? 0 : 1, n, () -> dump(data, file, c)),
+            "MB/s");
+        Measure.print(
+            name + ".load",
+            cmb / Measure.medianSeconds(n == 1 ? 0 : 1, n, () -> Joblib.<double[]>load(file)),
+            "MB/s");
+        Measure.print(name + ".ratio", data.length * 8.0 / size(file), "x");
         check(Joblib.load(file), data);
       }
     } finally {
@@ -91,9 +111,9 @@ public final class PersistenceBenchmark {
     return d;
   }
 
-  private static boolean dump(double[] data, Path file, Compression c) {
+  private static Path dump(double[] data, Path file, Compression c) {
     Joblib.dump(data, file, c);
-    return true;
+    return file;
   }
 
   private static long size(Path file) {
@@ -108,25 +128,5 @@ public final class PersistenceBenchmark {
     if (!Arrays.equals(back, want)) {
       throw new IllegalStateException("round trip changed the data");
     }
-  }
-
-  /** Median wall time of {@code runs} runs after one warm-up, in seconds. */
-  static double seconds(int runs, Supplier<?> body) {
-    body.get();
-    double[] t = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      long start = System.nanoTime();
-      Object sink = body.get();
-      t[i] = (System.nanoTime() - start) / 1e9;
-      if (sink == null) {
-        throw new IllegalStateException("benchmark body returned null");
-      }
-    }
-    Arrays.sort(t);
-    return t[runs / 2];
-  }
-
-  static void report(String name, double value, String unit) {
-    System.out.printf("%s %.1f %s%n", name, value, unit);
   }
 }

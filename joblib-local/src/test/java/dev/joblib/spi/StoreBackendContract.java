@@ -191,6 +191,20 @@ public abstract class StoreBackendContract {
   }
 
   @Test
+  void publishesFromAWriterOfKnownLength() {
+    EntryKey key = key(FN, 8);
+    byte[] buffer = pattern(5000, 8);
+
+    assertThat(store.publish(key, EntryWriter.of(buffer, 100, 4000), bytes("{}"))).isTrue();
+
+    assertThat(store.get(key).orElseThrow().readOutput())
+        .isEqualTo(Arrays.copyOfRange(buffer, 100, 4100));
+    assertThat(EntryWriter.of(buffer, 100, 4000).length()).isEqualTo(4000);
+    assertThatThrownBy(() -> EntryWriter.of(buffer, 4000, 2000))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void missingThingsAreEmptyNotErrors() {
     EntryKey key = key(FN, 4);
 

@@ -179,7 +179,11 @@ public final class Persistence {
         return loadViaTempFile(header, raw, config);
       }
       reader.headerLength(header.length());
-      return reader.readBody(header, raw);
+      Object value = reader.readBody(header, raw);
+      if (header.signed() && CompressorRegistry.NONE.equals(header.compressor())) {
+        raw.readNBytes(Format.MAC_LENGTH); // not asked to verify: step over the signature
+      }
+      return value;
     } catch (IOException e) {
       throw new PersistenceException(Reason.IO, "cannot load stream: " + e, null, e);
     }

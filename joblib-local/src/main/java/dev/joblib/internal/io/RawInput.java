@@ -123,6 +123,9 @@ final class RawInput extends InputStream {
 
   @Override
   public int read() throws IOException {
+    if (stream != null && !buf.hasRemaining()) {
+      return stream.read(); // no read-ahead: the next dump in the stream stays unread
+    }
     if (!fill(1)) {
       return -1;
     }
@@ -133,6 +136,9 @@ final class RawInput extends InputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) {
       return 0;
+    }
+    if (stream != null && !buf.hasRemaining()) {
+      return stream.read(b, off, len);
     }
     if (!fill(1)) {
       return -1;

@@ -7,6 +7,7 @@ import dev.joblib.spi.StoredEntry;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wraps a store so that its trouble costs speed, not correctness: on the call path a failed read is
@@ -18,10 +19,16 @@ public final class GuardedStore {
   private static final System.Logger LOG = System.getLogger("dev.joblib.Memory");
 
   private final StoreBackend store;
+  private final ConcurrentHashMap<EntryKey, Long> touched = new ConcurrentHashMap<>();
 
   /** Guards a store. */
   public GuardedStore(StoreBackend store) {
     this.store = store;
+  }
+
+  /** When this JVM last recorded an access per entry (nanoTime), to record at most one a second. */
+  public ConcurrentHashMap<EntryKey, Long> touched() {
+    return touched;
   }
 
   /** The store itself, for operations whose failures the user must see. */

@@ -6,6 +6,7 @@ import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoredEntry;
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,6 +58,8 @@ public final class LocalStore implements StoreBackend {
   private final URI location;
   private final Path base;
   private final Path root;
+  private final java.util.concurrent.ConcurrentHashMap<String, Path> functionDirs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Opens the store on a directory; nothing is created until the first write.
@@ -81,26 +84,36 @@ public final class LocalStore implements StoreBackend {
   }
 
   private Path entryDir(EntryKey key) {
-    return root.resolve(key.functionId()).resolve(key.argsId());
+    Path functionDir = functionDirs.get(key.functionId());
+    if (functionDir == null) {
+      functionDir = root.resolve(key.functionId());
+      if (functionDirs.size() < 10_000) {
+        functionDirs.put(key.functionId(), functionDir);
+      }
+    }
+    return functionDir.resolve(key.argsId());
   }
 
   @Override
   public Optional<StoredEntry> get(EntryKey key) {
     Path output = entryDir(key).resolve(OUTPUT);
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(output, BasicFileAttributes.class);
-      return Optional.of(new LocalEntry(key, output, attributes.size()));
-    } catch (NoSuchFileException e) {
+    // java.io.File answers "missing" without an exception: misses are the common case here
+    File file = output.toFile();
+    long size = file.length();
+    if (size == 0 && !file.isFile()) {
+      if (file.exists()) {
+        throw new UncheckedIOException(
+            new IOException("cache entry output " + output + " is not a regular file"));
+      }
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look up cache entry " + output, e);
     }
+    return Optional.of(new LocalEntry(key, output, size));
   }
 
   @Override
   public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
     Path entry = entryDir(key);
-    if (Files.exists(entry.resolve(OUTPUT))) {
+    if (entry.resolve(OUTPUT).toFile().exists()) {
       return false;
     }
     Path temp = null;
@@ -108,7 +121,11 @@ public final class LocalStore implements StoreBackend {
       temp = createTemp(entry.getParent(), ".tmp-" + key.argsId() + "-");
       writeOutput(temp.resolve(OUTPUT), output);
       Files.write(temp.resolve(METADATA), metadata);
-      return moveIntoPlace(temp, entry);
+      boolean published = moveIntoPlace(temp, entry);
+      if (published) {
+        temp = null; // it is the entry now
+      }
+      return published;
     } catch (NoSuchFileException e) {
       if (temp != null && !Files.exists(temp)) {
         return false; // a concurrent clear or deleteFunction took the temporary directory away
@@ -149,22 +166,28 @@ public final class LocalStore implements StoreBackend {
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
         return true;
-      } catch (AtomicMoveNotSupportedException e) {
+      } catch (AtomicMoveNotSupportedException | NoSuchFileException e) {
         throw e;
       } catch (FileSystemException e) {
-        if (!Files.isDirectory(entry)) {
-          throw e;
-        }
-        if (Files.exists(entry.resolve(OUTPUT)) || attempt >= PUBLISH_ATTEMPTS) {
+        if (Files.exists(entry.resolve(OUTPUT))) {
           return false; // another writer won
         }
-        // a directory without output is debris (for example emptied by hand): remove and retry
-        deleteDirectory(entry);
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          throw e;
+        }
+        if (Files.isDirectory(entry)) {
+          // a directory without output is debris (for example emptied by hand): remove it
+          deleteDirectory(entry);
+        }
+        // else it was deleted meanwhile: try again
       }
     }
   }
 
   private void createRoot(Path functionDir) throws IOException {
+    if (functionDir.toFile().isDirectory()) {
+      return; // the common case, without createDirectories' exception for existing directories
+    }
     if (!Files.isDirectory(root)) {
       Files.createDirectories(root);
       Path gitignore = base.resolve(".gitignore");
