@@ -1,0 +1,249 @@
+package dev.joblib.beam.internal;
+
+import dev.joblib.JoblibException;
+import dev.joblib.internal.SerializationCheck;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+
+/**
+ * One wave of batches as one pipeline: {@code Create(first index, serialized batch) ->
+ * Reshuffle.viaRandomKey() -> ParDo(run) -> Parquet files}, then the files are read back on this
+ * thread and the staging directory is deleted, whatever happened.
+ */
+final class PipelineWave {
+  private static final System.Logger LOG = System.getLogger(PipelineWave.class.getName());
+  private static final String SUFFIX = ".parquet";
+
+  private final PipelineOptions baseOptions;
+  private final String name;
+  private final List<Batch> batches;
+  private final int parallelism;
+  private PipelineResult result;
+  private Thread runner;
+  private boolean cancelled;
+
+  PipelineWave(PipelineOptions baseOptions, String name, List<Batch> batches, int parallelism) {
+    this.baseOptions = baseOptions;
+    this.name = name;
+    this.batches = batches;
+    this.parallelism = parallelism;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The outcome of every batch, in task order; runs the pipeline in the calling thread. */
+  List<BatchOutcome> run() {
+    synchronized (this) {
+      if (cancelled) {
+        return List.of();
+      }
+      runner = Thread.currentThread();
+    }
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    List<KV<Long, byte[]>> elements = serialize(outcomes);
+    if (!elements.isEmpty()) {
+      PipelineOptions options = RunnerOptions.copy(baseOptions);
+      options.setJobName("joblib-" + name);
+      RunnerOptions.runWithoutBlocking(options);
+      String tempLocation = options.getTempLocation();
+      StagingDir staging =
+          StagingDir.under(
+              tempLocation != null ? tempLocation : System.getProperty("java.io.tmpdir"), name);
+      try {
+        runPipeline(options, elements, staging);
+        outcomes.addAll(readBack(staging, sentIndexes(elements)));
+      } finally {
+        synchronized (this) {
+          runner = null;
+          Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
+        }
+        deleteQuietly(staging);
+      }
+    }
+    outcomes.sort(Comparator.comparingInt(BatchOutcome::firstIndex));
+    return outcomes;
+  }
+
+  /** A failure outcome for every batch, when the pipeline itself failed. */
+  List<BatchOutcome> failAll(JoblibException failure) {
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    for (Batch batch : batches) {
+      outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), failure));
+    }
+    return outcomes;
+  }
+
+  /** Cancels the running pipeline (or the one about to start). */
+  synchronized void cancel() {
+    cancelled = true;
+    if (result != null) {
+      try {
+        result.cancel();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot cancel Beam pipeline " + name + ": " + e, e);
+      }
+    } else if (runner != null) {
+      runner.interrupt(); // runners whose run() blocks (Flink batch) stop when interrupted
+    }
+  }
+
+  /**
+   * Serializes the batches; a batch that cannot be serialized fails at the task that cannot (the
+   * others still run, so the lowest failing index wins as on any backend).
+   */
+  private List<KV<Long, byte[]>> serialize(List<BatchOutcome> failures) {
+    List<KV<Long, byte[]>> elements = new ArrayList<>(batches.size());
+    for (Batch batch : batches) {
+      try {
+        elements.add(KV.of((long) batch.firstIndex(), JavaSerialization.toBytes(batch)));
+      } catch (IOException | RuntimeException e) {
+        failures.add(unserializable(batch, e));
+      }
+    }
+    return elements;
+  }
+
+  private static BatchOutcome unserializable(Batch batch, Exception cause) {
+    for (int i = 0; i < batch.size(); i++) {
+      int index = batch.firstIndex() + i;
+      try {
+        SerializationCheck.requireSerializable(batch.tasks().get(i), "task " + index);
+      } catch (IllegalArgumentException named) {
+        return BatchOutcome.failure(batch, index, named);
+      }
+    }
+    return BatchOutcome.failure(
+        batch,
+        batch.firstIndex(),
+        new IllegalArgumentException(
+            batch + " cannot be sent to the Beam workers: " + cause, cause));
+  }
+
+  private void runPipeline(
+      PipelineOptions options, List<KV<Long, byte[]>> elements, StagingDir staging) {
+    Schema schema = OutcomeRecords.schema();
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply(
+            "Batches",
+            Create.of(elements).withCoder(KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of())))
+        .apply("Spread", Reshuffle.viaRandomKey())
+        .apply("Run", ParDo.of(new RunBatchFn()))
+        .setCoder(AvroCoder.of(schema))
+        .apply(
+            "Stage",
+            FileIO.<GenericRecord>write()
+                .via(ParquetIO.sink(schema))
+                .to(staging.path())
+                .withPrefix("outcomes")
+                .withSuffix(SUFFIX)
+                .withNumShards(Math.max(1, Math.min(parallelism, elements.size()))));
+    PipelineResult started;
+    synchronized (this) {
+      if (cancelled) {
+        throw new JoblibException("the Beam pipeline " + name + " was cancelled before it ran");
+      }
+    }
+    started = pipeline.run();
+    synchronized (this) {
+      result = started;
+      if (cancelled) {
+        cancel();
+      }
+    }
+    PipelineResult.State state = started.waitUntilFinish();
+    if (state != null && state != PipelineResult.State.DONE) {
+      throw new JoblibException("the Beam pipeline " + name + " ended in state " + state);
+    }
+  }
+
+  private List<BatchOutcome> readBack(StagingDir staging, Set<Long> sent) {
+    Map<Long, GenericRecord> records = new HashMap<>();
+    try {
+      for (MatchResult.Metadata file : staging.files(SUFFIX)) {
+        try (ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file))
+                .withDataModel(GenericData.get())
+                .build()) {
+          for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+            records.put((Long) record.get("index"), record);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the results staged in " + staging, e);
+    }
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    for (Batch batch : batches) {
+      if (!sent.contains((long) batch.firstIndex())) {
+        continue; // not sent: it could not be serialized and has its outcome already
+      }
+      GenericRecord record = records.get((long) batch.firstIndex());
+      if (record == null) {
+        outcomes.add(
+            BatchOutcome.failure(
+                batch,
+                batch.firstIndex(),
+                new JoblibException(
+                    "the Beam pipeline "
+                        + name
+                        + " wrote no outcome for "
+                        + batch
+                        + " in "
+                        + staging)));
+        continue;
+      }
+      try {
+        outcomes.add(OutcomeRecords.toOutcome(record, batch));
+      } catch (RuntimeException e) {
+        outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), e));
+      }
+    }
+    return outcomes;
+  }
+
+  private static Set<Long> sentIndexes(List<KV<Long, byte[]>> elements) {
+    Set<Long> sent = new HashSet<>();
+    elements.forEach(e -> sent.add(e.getKey()));
+    return sent;
+  }
+
+  private void deleteQuietly(StagingDir staging) {
+    try {
+      staging.delete();
+    } catch (UncheckedIOException e) {
+      LOG.log(Level.WARNING, "cannot delete the staged results in " + staging + ": " + e, e);
+    }
+  }
+}
