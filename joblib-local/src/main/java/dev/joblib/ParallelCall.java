@@ -49,6 +49,9 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
   }
 
+  /** Tasks per worker in one wave when the policy reads "all" of an input of unknown size. */
+  static final int UNSIZED_WAVE_PER_WORKER = 1024;
+
   private final CallPlan plan;
   private final Iterator<? extends Task<? extends R>> input;
   private final OptionalLong total;
@@ -283,7 +286,12 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private List<Batch> nextWave() {
-    int read = read(plan.preDispatch());
+    int window = plan.preDispatch();
+    if (window == PreDispatch.ALL && total.isEmpty()) {
+      // "all" of an input of unknown, maybe endless size: one wave per chunk, so streams stay lazy
+      window = (int) Math.min((long) UNSIZED_WAVE_PER_WORKER * plan.nJobs(), PreDispatch.ALL);
+    }
+    int read = read(window);
     if (read == 0) {
       return List.of();
     }

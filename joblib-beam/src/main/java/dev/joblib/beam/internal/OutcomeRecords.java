@@ -6,6 +6,7 @@ import dev.joblib.spi.BatchOutcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -13,7 +14,9 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * The Avro records a pipeline writes, one per batch: {@code index} (the batch's first task), the
  * serialized results as {@code payload}, or the failing task's index and serialized exception as
- * {@code failedIndex} and {@code error}: errors are data, so a runner never retries them.
+ * {@code failedIndex} and {@code error}: errors are data, so a runner never retries them. {@code
+ * stopped} marks a batch that was not run, or was interrupted, because an earlier task failed or
+ * the call was cancelled.
  */
 final class OutcomeRecords {
   static final String SCHEMA_JSON =
@@ -23,7 +26,8 @@ final class OutcomeRecords {
           + "{\"name\":\"runNanos\",\"type\":\"long\"},"
           + "{\"name\":\"payload\",\"type\":[\"null\",\"bytes\"],\"default\":null},"
           + "{\"name\":\"failedIndex\",\"type\":[\"null\",\"long\"],\"default\":null},"
-          + "{\"name\":\"error\",\"type\":[\"null\",\"bytes\"],\"default\":null}]}";
+          + "{\"name\":\"error\",\"type\":[\"null\",\"bytes\"],\"default\":null},"
+          + "{\"name\":\"stopped\",\"type\":\"boolean\",\"default\":false}]}";
 
   private OutcomeRecords() {}
 
@@ -33,9 +37,7 @@ final class OutcomeRecords {
 
   /** Runs a serialized batch on the worker and describes what happened as a record. */
   static GenericRecord runToRecord(Schema schema, long firstIndex, byte[] serializedBatch) {
-    GenericRecord record = new GenericData.Record(schema);
-    record.put("index", firstIndex);
-    record.put("runNanos", 0L);
+    GenericRecord record = newRecord(schema, firstIndex);
     Batch batch;
     try {
       batch =
@@ -58,8 +60,35 @@ final class OutcomeRecords {
     return record;
   }
 
+  /** The record of a batch stopped because of an earlier failure or a cancel. */
+  static GenericRecord stopped(Schema schema, long firstIndex) {
+    GenericRecord record = newRecord(schema, firstIndex);
+    record.put("stopped", true);
+    return record;
+  }
+
+  /** Whether the outcome's record says it was stopped by a sibling's failure or a cancel. */
+  static boolean isStopped(GenericRecord record) {
+    return Boolean.TRUE.equals(record.get("stopped"));
+  }
+
+  private static GenericRecord newRecord(Schema schema, long firstIndex) {
+    GenericRecord record = new GenericData.Record(schema);
+    record.put("index", firstIndex);
+    record.put("runNanos", 0L);
+    record.put("stopped", false);
+    return record;
+  }
+
   /** Turns a record read back on the driver into the outcome of its batch. */
   static BatchOutcome toOutcome(GenericRecord record, Batch batch) {
+    if (isStopped(record)) {
+      return BatchOutcome.failure(
+          batch,
+          batch.firstIndex(),
+          new CancellationException(
+              batch + " was stopped: an earlier task failed or the call was cancelled"));
+    }
     Object error = record.get("error");
     if (error != null) {
       Object failedIndex = record.get("failedIndex");

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -48,8 +49,9 @@ final class PipelineWave {
   private final List<Batch> batches;
   private final int parallelism;
   private PipelineResult result;
-  private Thread runner;
+  private StagingDir staging;
   private boolean cancelled;
+  private boolean finished;
 
   PipelineWave(PipelineOptions baseOptions, String name, List<Batch> batches, int parallelism) {
     this.baseOptions = baseOptions;
@@ -62,14 +64,11 @@ final class PipelineWave {
     return name;
   }
 
-  /** The outcome of every batch, in task order; runs the pipeline in the calling thread. */
+  /**
+   * The outcome of every batch, task failures first (lowest index first), then the rest in task
+   * order; runs the pipeline in the calling thread.
+   */
   List<BatchOutcome> run() {
-    synchronized (this) {
-      if (cancelled) {
-        return List.of();
-      }
-      runner = Thread.currentThread();
-    }
     List<BatchOutcome> outcomes = new ArrayList<>();
     List<KV<Long, byte[]>> elements = serialize(outcomes);
     if (!elements.isEmpty()) {
@@ -77,22 +76,33 @@ final class PipelineWave {
       options.setJobName("joblib-" + name);
       RunnerOptions.runWithoutBlocking(options);
       String tempLocation = options.getTempLocation();
-      StagingDir staging =
+      StagingDir dir =
           StagingDir.under(
               tempLocation != null ? tempLocation : System.getProperty("java.io.tmpdir"), name);
+      synchronized (this) {
+        if (cancelled) {
+          return List.of();
+        }
+        staging = dir;
+      }
       try {
-        runPipeline(options, elements, staging);
-        outcomes.addAll(readBack(staging, sentIndexes(elements)));
+        runPipeline(options, elements, dir);
+        outcomes.addAll(readBack(dir, sentIndexes(elements)));
       } finally {
         synchronized (this) {
-          runner = null;
-          Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
+          finished = true; // from now on cancel() writes no marker into the directory
         }
-        deleteQuietly(staging);
+        deleteQuietly(dir);
       }
     }
-    outcomes.sort(Comparator.comparingInt(BatchOutcome::firstIndex));
+    outcomes.sort(
+        Comparator.comparing((BatchOutcome o) -> !isTaskFailure(o))
+            .thenComparingInt(BatchOutcome::firstIndex));
     return outcomes;
+  }
+
+  private static boolean isTaskFailure(BatchOutcome outcome) {
+    return !outcome.succeeded() && !(outcome.failure() instanceof CancellationException);
   }
 
   /** A failure outcome for every batch, when the pipeline itself failed. */
@@ -104,17 +114,29 @@ final class PipelineWave {
     return outcomes;
   }
 
-  /** Cancels the running pipeline (or the one about to start). */
+  /**
+   * Cancels the running pipeline (or the one about to start): a stop marker makes every batch end
+   * at its next task, on any runner, and the runner is asked to cancel where its {@code run()} has
+   * returned a handle (the Flink runner's batch mode blocks in {@code run()} instead).
+   */
   synchronized void cancel() {
+    if (cancelled) {
+      return;
+    }
     cancelled = true;
+    if (staging != null && !finished) {
+      try {
+        new StopSignals(staging.path()).cancelled();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot signal the cancel of Beam pipeline " + name + ": " + e, e);
+      }
+    }
     if (result != null) {
       try {
         result.cancel();
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "cannot cancel Beam pipeline " + name + ": " + e, e);
       }
-    } else if (runner != null) {
-      runner.interrupt(); // runners whose run() blocks (Flink batch) stop when interrupted
     }
   }
 
@@ -159,7 +181,7 @@ final class PipelineWave {
             "Batches",
             Create.of(elements).withCoder(KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of())))
         .apply("Spread", Reshuffle.viaRandomKey())
-        .apply("Run", ParDo.of(new RunBatchFn()))
+        .apply("Run", ParDo.of(new RunBatchFn(staging.path())))
         .setCoder(AvroCoder.of(schema))
         .apply(
             "Stage",
