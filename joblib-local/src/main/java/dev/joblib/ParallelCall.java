@@ -65,13 +65,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
 
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private final ConcurrentSkipListMap<Integer, Pending> pending = new ConcurrentSkipListMap<>();
-  private final ArrayDeque<Task<? extends R>> buffered = new ArrayDeque<>();
   private final TreeMap<Integer, BatchOutcome> inOrder = new TreeMap<>();
   private final ArrayDeque<BatchOutcome> inCompletionOrder = new ArrayDeque<>();
 
   private BackendCall call;
   private Watchdog.Registration watchdog;
-  private int tailChunk;
   private int nextIndex;
   private int nextSequence;
   private int nextToYield;
@@ -82,6 +80,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private List<Object> current = List.of();
   private int cursor;
   private boolean ended;
+  private volatile boolean timedOut;
 
   ParallelCall(
       CallPlan plan,
@@ -119,7 +118,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
                 }
                 events.add(outcome);
               });
-      if (plan.timeout() != null) {
+      if (plan.timeout() != null && !backend.capabilities().contains(Capability.TIMEOUT)) {
         watchdog = Watchdog.watch(this::checkTimeout);
       }
       reporter.started(backend.id());
@@ -145,7 +144,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       if (ended) {
         return false;
       }
-      if (inputDone && buffered.isEmpty() && inFlightBatches == 0) {
+      if (inputDone && inFlightBatches == 0) {
         finish();
         return false;
       }
@@ -160,6 +159,18 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       throw new NoSuchElementException("the call has no more results");
     }
     return (R) current.get(cursor++);
+  }
+
+  /** Collects every result in order, copying whole batches at a time. */
+  List<R> toList() {
+    List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
+    while (hasNext()) {
+      @SuppressWarnings("unchecked")
+      List<R> rest = (List<R>) current.subList(cursor, current.size());
+      out.addAll(rest);
+      cursor = current.size();
+    }
+    return out;
   }
 
   /** Stops the call early: cancels what runs and releases the backend call. */
@@ -218,6 +229,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     Pending dispatched = pending.remove(outcome.sequence());
     inFlightBatches--;
     inFlightTasks -= outcome.size();
+    if (!outcome.succeeded()
+        && outcome.failure() instanceof TaskTimeoutException timedOut
+        && backend.capabilities().contains(Capability.TIMEOUT)) {
+      throw fail(timedOut);
+    }
     if (!outcome.succeeded()) {
       throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
     }
@@ -270,19 +286,8 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private Batch nextBatch() {
-    int size = batchSize();
-    if (buffered.isEmpty()) {
-      int wanted = (int) Math.min((long) size * plan.nJobs(), Integer.MAX_VALUE);
-      int read = read(wanted);
-      tailChunk = 0;
-      if (read < wanted && plan.batchSize() == null && policy.autoBatching()) {
-        tailChunk = Math.max(1, read / (10 * plan.nJobs()));
-      }
-    }
-    if (buffered.isEmpty()) {
-      return null;
-    }
-    return register(tailChunk > 0 ? tailChunk : size);
+    List<Task<?>> tasks = read(batchSize());
+    return tasks.isEmpty() ? null : register(tasks);
   }
 
   private List<Batch> nextWave() {
@@ -291,32 +296,46 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       // "all" of an input of unknown, maybe endless size: one wave per chunk, so streams stay lazy
       window = (int) Math.min((long) UNSIZED_WAVE_PER_WORKER * plan.nJobs(), PreDispatch.ALL);
     }
-    int read = read(window);
-    if (read == 0) {
+    List<Task<?>> slice = read(window);
+    if (slice.isEmpty()) {
       return List.of();
     }
     int size =
         plan.batchSize() != null
             ? plan.batchSize()
-            : (int) Math.max(1, (read + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
+            : (int) Math.max(1, (slice.size() + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
     List<Batch> wave = new ArrayList<>();
-    while (!buffered.isEmpty()) {
-      wave.add(register(size));
+    for (int from = 0; from < slice.size(); from += size) {
+      wave.add(register(slice.subList(from, Math.min(from + size, slice.size()))));
     }
     return wave;
   }
 
+  /**
+   * The size of the next batch: fixed, or tuned; near the end of an input of known size, batches
+   * get smaller (joblib splits the last slice finer) so that no worker is left with a long tail.
+   */
   private int batchSize() {
     if (plan.batchSize() != null) {
       return plan.batchSize();
     }
-    return policy.autoBatching() ? batcher.size() : 1;
+    if (!policy.autoBatching()) {
+      return 1;
+    }
+    int size = batcher.size();
+    if (total.isPresent()) {
+      long remaining = total.getAsLong() - nextIndex;
+      if (remaining < (long) size * plan.nJobs()) {
+        size = (int) Math.max(1, Math.min(size, remaining / (10L * plan.nJobs())));
+      }
+    }
+    return size;
   }
 
-  /** Reads up to {@code count} tasks from the input into {@link #buffered}. */
-  private int read(int count) {
-    int read = 0;
-    while (read < count && !inputDone) {
+  /** Reads up to {@code count} tasks from the input. */
+  private List<Task<?>> read(int count) {
+    List<Task<?>> tasks = new ArrayList<>(Math.min(count, 1 << 16));
+    while (tasks.size() < count && !inputDone) {
       if (!input.hasNext()) {
         inputDone = true;
         break;
@@ -324,20 +343,15 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       Task<? extends R> task = input.next();
       if (task == null) {
         throw new NullPointerException(
-            "tasks: the task at index " + (nextIndex + buffered.size()) + " is null");
+            "tasks: the task at index " + (nextIndex + tasks.size()) + " is null");
       }
-      buffered.add(task);
-      read++;
+      tasks.add(task);
     }
-    return read;
+    return tasks;
   }
 
-  /** Makes a batch of up to {@code size} buffered tasks and records it as in flight. */
-  private Batch register(int size) {
-    List<Task<?>> tasks = new ArrayList<>(Math.min(size, buffered.size()));
-    while (tasks.size() < size && !buffered.isEmpty()) {
-      tasks.add(buffered.poll());
-    }
+  /** Makes a batch of the tasks and records it as in flight. */
+  private Batch register(List<Task<?>> tasks) {
     if (nextIndex == 0 && backend.capabilities().contains(Capability.REMOTE)) {
       SerializationCheck.requireSerializable(tasks.get(0), "task 0");
     }
@@ -361,6 +375,9 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
    * Called by the watchdog: starts the clock of batches that are likely running, fires on expiry.
    */
   private boolean checkTimeout() {
+    if (timedOut) {
+      return false;
+    }
     long now = System.nanoTime();
     long limit = plan.timeout().toNanos();
     int slots = plan.nJobs();
@@ -374,6 +391,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       if (p.startNanos == 0) {
         p.startNanos = now;
       } else if (now - p.startNanos > limit) {
+        timedOut = true;
         events.add(new TimedOut(p.firstIndex));
         call.cancel();
         return false;

@@ -100,13 +100,14 @@ public final class BeamBackend implements ParallelBackend {
   }
 
   /**
-   * Returns {@link Capability#REMOTE}: tasks are serialized to the runner's workers. Results are
-   * not incremental (they come back when the pipeline finishes) and a cancel asks the runner to
-   * stop rather than interrupting the tasks.
+   * Returns {@link Capability#REMOTE} (tasks are serialized to the runner's workers) and {@link
+   * Capability#TIMEOUT} (the timeout is counted on the worker from a batch's real start, since a
+   * pipeline takes a while to schedule). Results are not incremental: they come back when the
+   * pipeline finishes.
    */
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.REMOTE);
+    return EnumSet.of(Capability.REMOTE, Capability.TIMEOUT);
   }
 
   /** Returns the runner's parallelism, read when the backend was created. */

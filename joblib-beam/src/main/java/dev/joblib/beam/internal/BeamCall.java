@@ -64,7 +64,10 @@ public final class BeamCall implements BackendCall {
       return;
     }
     String name = info.callId() + "-" + waves.getAndIncrement();
-    PipelineWave wave = new PipelineWave(options, name, List.copyOf(batches), parallelism);
+    long timeoutMillis = info.timeout().map(t -> Math.max(1, t.toMillis())).orElse(0L);
+    PipelineWave wave =
+        new PipelineWave(
+            options, backendId, timeoutMillis, name, List.copyOf(batches), parallelism);
     running.add(wave);
     executor.execute(() -> runWave(wave));
   }

@@ -102,6 +102,11 @@ final class OutcomeRecords {
     return BatchOutcome.success(batch, results, (Long) record.get("runNanos"));
   }
 
+  /** The record of the batch at {@code firstIndex} that failed at {@code index}. */
+  static GenericRecord failure(Schema schema, long firstIndex, long index, Throwable failure) {
+    return failed(newRecord(schema, firstIndex), index, failure);
+  }
+
   private static GenericRecord failed(GenericRecord record, long index, Throwable failure) {
     byte[] bytes;
     try {

@@ -45,6 +45,8 @@ final class PipelineWave {
   private static final String SUFFIX = ".parquet";
 
   private final PipelineOptions baseOptions;
+  private final String backendId;
+  private final long timeoutMillis;
   private final String name;
   private final List<Batch> batches;
   private final int parallelism;
@@ -53,8 +55,16 @@ final class PipelineWave {
   private boolean cancelled;
   private boolean finished;
 
-  PipelineWave(PipelineOptions baseOptions, String name, List<Batch> batches, int parallelism) {
+  PipelineWave(
+      PipelineOptions baseOptions,
+      String backendId,
+      long timeoutMillis,
+      String name,
+      List<Batch> batches,
+      int parallelism) {
     this.baseOptions = baseOptions;
+    this.backendId = backendId;
+    this.timeoutMillis = timeoutMillis;
     this.name = name;
     this.batches = batches;
     this.parallelism = parallelism;
@@ -181,7 +191,7 @@ final class PipelineWave {
             "Batches",
             Create.of(elements).withCoder(KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of())))
         .apply("Spread", Reshuffle.viaRandomKey())
-        .apply("Run", ParDo.of(new RunBatchFn(staging.path())))
+        .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis)))
         .setCoder(AvroCoder.of(schema))
         .apply(
             "Stage",

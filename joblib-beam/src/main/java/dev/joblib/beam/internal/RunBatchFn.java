@@ -1,5 +1,7 @@
 package dev.joblib.beam.internal;
 
+import dev.joblib.TaskTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -12,7 +14,8 @@ import org.apache.beam.sdk.values.KV;
 /**
  * The ParDo of a joblib pipeline: runs one serialized batch per element and never throws (task
  * failures are data). While a batch runs, a watcher polls the {@link StopSignals} and interrupts it
- * when a sibling failed at an earlier task or the caller cancelled.
+ * when a sibling failed at an earlier task or the caller cancelled, and a clock interrupts it when
+ * it runs past the call's timeout (counted from its real start, not from the pipeline's).
  */
 final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private static final long serialVersionUID = 1L;
@@ -26,11 +29,18 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
           });
 
   private final String stagingPath;
+  private final String backendId;
+  private final long timeoutMillis;
   private transient Schema schema;
   private transient StopSignals signals;
 
-  RunBatchFn(String stagingPath) {
+  /**
+   * @param timeoutMillis the per-batch timeout from the moment a batch starts, 0 for none
+   */
+  RunBatchFn(String stagingPath, String backendId, long timeoutMillis) {
     this.stagingPath = stagingPath;
+    this.backendId = backendId;
+    this.timeoutMillis = timeoutMillis;
   }
 
   @Setup
@@ -49,14 +59,31 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
     Watch watch = new Watch(Thread.currentThread(), firstIndex);
     ScheduledFuture<?> polling =
         WATCHER.scheduleWithFixedDelay(watch, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> clock =
+        timeoutMillis > 0
+            ? WATCHER.schedule(watch::timeUp, timeoutMillis, TimeUnit.MILLISECONDS)
+            : null;
     GenericRecord record;
     try {
       record = OutcomeRecords.runToRecord(schema, firstIndex, batch.getValue());
     } finally {
       polling.cancel(false);
+      if (clock != null) {
+        clock.cancel(false);
+      }
       watch.end();
     }
-    if (watch.interrupted) {
+    if (watch.timedOut) {
+      // as Parallel does on other backends: the batch's first task is named
+      record =
+          OutcomeRecords.failure(
+              schema,
+              firstIndex,
+              firstIndex,
+              new TaskTimeoutException(
+                  (int) firstIndex, backendId, Duration.ofMillis(timeoutMillis)));
+      signals.failed(firstIndex);
+    } else if (watch.interrupted) {
       record = OutcomeRecords.stopped(schema, firstIndex);
     } else if (record.get("failedIndex") != null) {
       signals.failed((Long) record.get("failedIndex"));
@@ -70,6 +97,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
     private final long firstIndex;
     private boolean ended;
     private volatile boolean interrupted;
+    private volatile boolean timedOut;
 
     Watch(Thread thread, long firstIndex) {
       this.thread = thread;
@@ -89,6 +117,15 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
           interrupted = true;
           thread.interrupt();
         }
+      }
+    }
+
+    /** The batch ran past the timeout: interrupt it. */
+    synchronized void timeUp() {
+      if (!ended && !interrupted) {
+        timedOut = true;
+        interrupted = true;
+        thread.interrupt();
       }
     }
 
