@@ -291,9 +291,13 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private List<Batch> nextWave() {
+    // An input of known size is one wave (one job or pipeline: its tasks are at hand anyway). Of an
+    // input of unknown, maybe endless size a wave reads the pre-dispatch window, and "all" is read
+    // in chunks so that streams stay lazy.
     int window = plan.preDispatch();
-    if (window == PreDispatch.ALL && total.isEmpty()) {
-      // "all" of an input of unknown, maybe endless size: one wave per chunk, so streams stay lazy
+    if (total.isPresent()) {
+      window = PreDispatch.ALL;
+    } else if (window == PreDispatch.ALL) {
       window = (int) Math.min((long) UNSIZED_WAVE_PER_WORKER * plan.nJobs(), PreDispatch.ALL);
     }
     List<Task<?>> slice = read(window);

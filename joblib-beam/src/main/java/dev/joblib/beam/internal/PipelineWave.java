@@ -20,6 +20,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -31,14 +32,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 
 /**
- * One wave of batches as one pipeline: {@code Create(first index, serialized batch) ->
- * Reshuffle.viaRandomKey() -> ParDo(run) -> Parquet files}, then the files are read back on this
- * thread and the staging directory is deleted, whatever happened.
+ * One wave of batches as one pipeline: {@code Create(number, (first index, serialized batch)) ->
+ * Reshuffle -> Values -> ParDo(run) -> Parquet files}, then the files are read back on this thread
+ * and the staging directory is deleted, whatever happened.
  */
 final class PipelineWave {
   private static final System.Logger LOG = System.getLogger(PipelineWave.class.getName());
@@ -80,7 +82,7 @@ final class PipelineWave {
    */
   List<BatchOutcome> run() {
     List<BatchOutcome> outcomes = new ArrayList<>();
-    List<KV<Long, byte[]>> elements = serialize(outcomes);
+    List<KV<Long, KV<Long, byte[]>>> elements = serialize(outcomes);
     if (!elements.isEmpty()) {
       PipelineOptions options = RunnerOptions.copy(baseOptions);
       options.setJobName("joblib-" + name);
@@ -154,11 +156,12 @@ final class PipelineWave {
    * Serializes the batches; a batch that cannot be serialized fails at the task that cannot (the
    * others still run, so the lowest failing index wins as on any backend).
    */
-  private List<KV<Long, byte[]>> serialize(List<BatchOutcome> failures) {
-    List<KV<Long, byte[]>> elements = new ArrayList<>(batches.size());
+  private List<KV<Long, KV<Long, byte[]>>> serialize(List<BatchOutcome> failures) {
+    List<KV<Long, KV<Long, byte[]>>> elements = new ArrayList<>(batches.size());
     for (Batch batch : batches) {
       try {
-        elements.add(KV.of((long) batch.firstIndex(), JavaSerialization.toBytes(batch)));
+        byte[] bytes = JavaSerialization.toBytes(batch);
+        elements.add(KV.of((long) elements.size(), KV.of((long) batch.firstIndex(), bytes)));
       } catch (IOException | RuntimeException e) {
         failures.add(unserializable(batch, e));
       }
@@ -183,14 +186,22 @@ final class PipelineWave {
   }
 
   private void runPipeline(
-      PipelineOptions options, List<KV<Long, byte[]>> elements, StagingDir staging) {
+      PipelineOptions options, List<KV<Long, KV<Long, byte[]>>> elements, StagingDir staging) {
     Schema schema = OutcomeRecords.schema();
     Pipeline pipeline = Pipeline.create(options);
+    // Keyed by the batch's number in the wave: runners then tend to start low numbers first (the
+    // DirectRunner's groups iterate in key order, the Flink runner rebalances in input order), so
+    // an early failure is found early and stops the later batches.
     pipeline
         .apply(
             "Batches",
-            Create.of(elements).withCoder(KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of())))
-        .apply("Spread", Reshuffle.viaRandomKey())
+            Create.of(elements)
+                .withCoder(
+                    KvCoder.of(
+                        BigEndianLongCoder.of(),
+                        KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of()))))
+        .apply("Spread", Reshuffle.of())
+        .apply("Unkey", Values.create())
         .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis)))
         .setCoder(AvroCoder.of(schema))
         .apply(
@@ -265,9 +276,9 @@ final class PipelineWave {
     return outcomes;
   }
 
-  private static Set<Long> sentIndexes(List<KV<Long, byte[]>> elements) {
+  private static Set<Long> sentIndexes(List<KV<Long, KV<Long, byte[]>>> elements) {
     Set<Long> sent = new HashSet<>();
-    elements.forEach(e -> sent.add(e.getKey()));
+    elements.forEach(e -> sent.add(e.getValue().getKey()));
     return sent;
   }
 
