@@ -19,11 +19,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The {@code "beam"} backend: each {@code Parallel} call becomes one Beam pipeline {@code
- * Create(serialized batches) -> Reshuffle.viaRandomKey() -> ParDo(run batch) -> Parquet files}, run
- * on any runner the {@link PipelineOptions} name (the DirectRunner by default). Task results and
- * task exceptions are written as data under a unique directory of the options' {@code tempLocation}
- * (the JVM's temp directory when unset), read back by the caller once the pipeline is done, and the
- * directory is deleted, also after a failure.
+ * Create(serialized batches) -> Reshuffle -> ParDo(run batch) -> Parquet files}, run on any runner
+ * the {@link PipelineOptions} name (the DirectRunner by default). Task results and task exceptions
+ * are written as data under a unique directory of the options' {@code tempLocation} (the JVM's temp
+ * directory when unset), read back by the caller once the pipeline is done, and the directory is
+ * deleted, also after a failure.
  *
  * <p>The whole input of a call is read before its pipeline starts, and results arrive when the
  * pipeline finishes, so streams are not incremental on this backend. The number of workers is the
