@@ -49,9 +49,6 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
   }
 
-  /** Tasks per worker in one wave when the policy reads "all" of an input of unknown size. */
-  static final int UNSIZED_WAVE_PER_WORKER = 1024;
-
   private final CallPlan plan;
   private final Iterator<? extends Task<? extends R>> input;
   private final OptionalLong total;
@@ -291,16 +288,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private List<Batch> nextWave() {
-    // An input of known size is one wave (one job or pipeline: its tasks are at hand anyway). Of an
-    // input of unknown, maybe endless size a wave reads the pre-dispatch window, and "all" is read
-    // in chunks so that streams stay lazy.
-    int window = plan.preDispatch();
-    if (total.isPresent()) {
-      window = PreDispatch.ALL;
-    } else if (window == PreDispatch.ALL) {
-      window = (int) Math.min((long) UNSIZED_WAVE_PER_WORKER * plan.nJobs(), PreDispatch.ALL);
-    }
-    List<Task<?>> slice = read(window);
+    List<Task<?>> slice = read(plan.preDispatch());
     if (slice.isEmpty()) {
       return List.of();
     }

@@ -25,9 +25,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * directory when unset), read back by the caller once the pipeline is done, and the directory is
  * deleted, also after a failure.
  *
- * <p>The whole input of a call is read before its pipeline starts, and results arrive when the
- * pipeline finishes, so streams are not incremental on this backend. The number of workers is the
- * runner's parallelism: DirectRunner's {@code --targetParallelism}, the Flink runner's {@code
+ * <p>A call on a collection is read whole before its pipeline starts (an input of unknown size in
+ * waves of 1,024 tasks per worker, one pipeline each), and results arrive when a pipeline finishes,
+ * so streams are not incremental on this backend. The number of workers is the runner's
+ * parallelism: DirectRunner's {@code --targetParallelism}, the Flink runner's {@code
  * --parallelism}.
  *
  * <pre>{@code
@@ -45,6 +46,7 @@ public final class BeamBackend implements ParallelBackend {
   /** The id this backend is registered under. */
   public static final String ID = "beam";
 
+  private static final String WAVE = "1024*n_jobs";
   private static final AtomicInteger BACKENDS = new AtomicInteger();
 
   private final PipelineOptions options;
@@ -116,10 +118,14 @@ public final class BeamBackend implements ParallelBackend {
     return nJobs;
   }
 
-  /** One wave with the whole input: one pipeline per call. */
+  /**
+   * Waves of 1,024 tasks per worker: a call on an input of known size (without {@code preDispatch}
+   * or a timeout) is one wave, hence one pipeline; an input of unknown size, which may be endless,
+   * is read one wave at a time.
+   */
   @Override
   public DispatchPolicy dispatchPolicy() {
-    return DispatchPolicy.incremental().inWaves("all");
+    return DispatchPolicy.incremental().inWaves(WAVE);
   }
 
   @Override

@@ -8,12 +8,10 @@ import java.util.Objects;
  *
  * <p>With {@link #autoBatching()} the batch size starts at 1 and is tuned, as joblib does, so that
  * a batch takes between {@link #minBatchDuration()} and {@link #maxBatchDuration()} (doubling at
- * most per step). With {@link #waves()} the tasks taken from the input per wave are split evenly
- * into batches and submitted together, and the next wave starts when the whole wave is done: the
- * shape a backend wants when each submission is a job or a pipeline. An input of known size (a
- * collection, a sized stream) is one wave; of an input of unknown size a wave reads the
- * pre-dispatch window, and {@code "all"} reads 1,024 tasks per worker, so that an endless stream
- * stays lazy.
+ * most per step). With {@link #waves()} the tasks taken from the input per pre-dispatch window are
+ * split evenly into batches and submitted together, and the next window starts when the whole wave
+ * is done: the shape a backend wants when each submission is a job or a pipeline. An input of known
+ * size is then read as one wave unless the user sets {@code preDispatch} or a timeout.
  *
  * @param autoBatching whether {@code batchSize} "auto" tunes the size (otherwise it is 1)
  * @param minBatchDuration batches faster than this grow
