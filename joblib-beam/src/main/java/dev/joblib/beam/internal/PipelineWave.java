@@ -34,6 +34,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 
@@ -189,18 +190,21 @@ final class PipelineWave {
       PipelineOptions options, List<KV<Long, KV<Long, byte[]>>> elements, StagingDir staging) {
     Schema schema = OutcomeRecords.schema();
     Pipeline pipeline = Pipeline.create(options);
-    // Keyed by the batch's number in the wave: runners then tend to start low numbers first (the
-    // DirectRunner's groups iterate in key order, the Flink runner rebalances in input order), so
-    // an early failure is found early and stops the later batches.
-    pipeline
-        .apply(
+    // Batches should start in input order, so that an early failure is found early and stops the
+    // later batches (the lowest failing index decides the error). The Flink runner keeps the order
+    // of the keyed elements when it spreads them; the DirectRunner splits Create itself into
+    // contiguous bundles run in parallel in this JVM, and its Reshuffle (a keyed group) would only
+    // scramble the start order, so it is left out there.
+    PCollection<KV<Long, KV<Long, byte[]>>> created =
+        pipeline.apply(
             "Batches",
             Create.of(elements)
                 .withCoder(
                     KvCoder.of(
                         BigEndianLongCoder.of(),
-                        KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of()))))
-        .apply("Spread", Reshuffle.of())
+                        KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of()))));
+    boolean inProcess = RunnerOptions.runnerName(options).equals("DirectRunner");
+    (inProcess ? created : created.apply("Spread", Reshuffle.of()))
         .apply("Unkey", Values.create())
         .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis)))
         .setCoder(AvroCoder.of(schema))
