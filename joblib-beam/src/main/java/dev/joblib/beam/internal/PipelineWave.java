@@ -35,6 +35,7 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 
@@ -242,6 +243,7 @@ final class PipelineWave {
         try (ParquetReader<GenericRecord> reader =
             AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file))
                 .withDataModel(GenericData.get())
+                .withConf(new Configuration()) // Parquet 1.14+ leaves it unset for an InputFile
                 .build()) {
           for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
             records.put((Long) record.get("index"), record);
