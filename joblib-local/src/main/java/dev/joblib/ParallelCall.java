@@ -115,7 +115,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
                 }
                 events.add(outcome);
               });
-      if (plan.timeout() != null) {
+      if (plan.timeout() != null && !backend.capabilities().contains(Capability.TIMEOUT)) {
         watchdog = Watchdog.watch(this::checkTimeout);
       }
       reporter.started(backend.id());
@@ -226,6 +226,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     Pending dispatched = pending.remove(outcome.sequence());
     inFlightBatches--;
     inFlightTasks -= outcome.size();
+    if (!outcome.succeeded()
+        && outcome.failure() instanceof TaskTimeoutException timedOut
+        && backend.capabilities().contains(Capability.TIMEOUT)) {
+      throw fail(timedOut);
+    }
     if (!outcome.succeeded()) {
       throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
     }

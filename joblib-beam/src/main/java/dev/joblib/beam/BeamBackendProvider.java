@@ -1,0 +1,55 @@
+package dev.joblib.beam;
+
+import dev.joblib.beam.internal.RunnerOptions;
+import dev.joblib.spi.BackendSpec;
+import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.ParallelBackendProvider;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Registers the {@code "beam"} backend. Backend options set with {@code Parallel.option(name,
+ * value)} or {@code ParallelConfig} are Beam pipeline options without the leading dashes ({@code
+ * option("runner", "FlinkRunner")}, {@code option("tempLocation", "/shared/tmp")}); {@code nJobs}
+ * sets the runner's parallelism, and -1 (the default) keeps the runner's own.
+ *
+ * @since 0.1
+ */
+public final class BeamBackendProvider implements ParallelBackendProvider {
+  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+  public BeamBackendProvider() {}
+
+  @Override
+  public String id() {
+    return BeamBackend.ID;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if an option is not a Beam pipeline option known on the class
+   *     path, or its value is not valid
+   */
+  @Override
+  public ParallelBackend create(BackendSpec spec) {
+    PipelineOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(RunnerOptions.toArgs(spec.options())).create();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "options: not valid Beam pipeline options " + spec.options() + ": " + e.getMessage(), e);
+    }
+    if (spec.nJobs() != -1) {
+      int runner = RunnerOptions.parallelism(options);
+      int wanted = spec.nJobs() > 0 ? spec.nJobs() : Math.max(runner + 1 + spec.nJobs(), 1);
+      RunnerOptions.setParallelism(options, wanted);
+    }
+    return BeamBackend.of(options);
+  }
+
+  /** Returns -1: all of the runner's parallelism. */
+  @Override
+  public int defaultNJobs() {
+    return -1;
+  }
+}

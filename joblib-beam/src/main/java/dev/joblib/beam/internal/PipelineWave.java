@@ -1,0 +1,298 @@
+package dev.joblib.beam.internal;
+
+import dev.joblib.JoblibException;
+import dev.joblib.internal.SerializationCheck;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+
+/**
+ * One wave of batches as one pipeline: {@code Create(number, (first index, serialized batch)) ->
+ * Reshuffle -> Values -> ParDo(run) -> Parquet files}, then the files are read back on this thread
+ * and the staging directory is deleted, whatever happened.
+ */
+final class PipelineWave {
+  private static final System.Logger LOG = System.getLogger(PipelineWave.class.getName());
+  private static final String SUFFIX = ".parquet";
+
+  private final PipelineOptions baseOptions;
+  private final String backendId;
+  private final long timeoutMillis;
+  private final String name;
+  private final List<Batch> batches;
+  private final int parallelism;
+  private PipelineResult result;
+  private StagingDir staging;
+  private boolean cancelled;
+  private boolean finished;
+
+  PipelineWave(
+      PipelineOptions baseOptions,
+      String backendId,
+      long timeoutMillis,
+      String name,
+      List<Batch> batches,
+      int parallelism) {
+    this.baseOptions = baseOptions;
+    this.backendId = backendId;
+    this.timeoutMillis = timeoutMillis;
+    this.name = name;
+    this.batches = batches;
+    this.parallelism = parallelism;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /**
+   * The outcome of every batch, task failures first (lowest index first), then the rest in task
+   * order; runs the pipeline in the calling thread.
+   */
+  List<BatchOutcome> run() {
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    List<KV<Long, KV<Long, byte[]>>> elements = serialize(outcomes);
+    if (!elements.isEmpty()) {
+      PipelineOptions options = RunnerOptions.copy(baseOptions);
+      options.setJobName("joblib-" + name);
+      RunnerOptions.runWithoutBlocking(options);
+      String tempLocation = options.getTempLocation();
+      StagingDir dir =
+          StagingDir.under(
+              tempLocation != null ? tempLocation : System.getProperty("java.io.tmpdir"), name);
+      synchronized (this) {
+        if (cancelled) {
+          return List.of();
+        }
+        staging = dir;
+      }
+      try {
+        runPipeline(options, elements, dir);
+        outcomes.addAll(readBack(dir, sentIndexes(elements)));
+      } finally {
+        synchronized (this) {
+          finished = true; // from now on cancel() writes no marker into the directory
+        }
+        deleteQuietly(dir);
+      }
+    }
+    outcomes.sort(
+        Comparator.comparing((BatchOutcome o) -> !isTaskFailure(o))
+            .thenComparingInt(BatchOutcome::firstIndex));
+    return outcomes;
+  }
+
+  private static boolean isTaskFailure(BatchOutcome outcome) {
+    return !outcome.succeeded() && !(outcome.failure() instanceof CancellationException);
+  }
+
+  /** A failure outcome for every batch, when the pipeline itself failed. */
+  List<BatchOutcome> failAll(JoblibException failure) {
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    for (Batch batch : batches) {
+      outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), failure));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Cancels the running pipeline (or the one about to start): a stop marker makes every batch end
+   * at its next task, on any runner, and the runner is asked to cancel where its {@code run()} has
+   * returned a handle (the Flink runner's batch mode blocks in {@code run()} instead).
+   */
+  synchronized void cancel() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    if (staging != null && !finished) {
+      try {
+        new StopSignals(staging.path()).cancelled();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot signal the cancel of Beam pipeline " + name + ": " + e, e);
+      }
+    }
+    if (result != null) {
+      try {
+        result.cancel();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot cancel Beam pipeline " + name + ": " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Serializes the batches; a batch that cannot be serialized fails at the task that cannot (the
+   * others still run, so the lowest failing index wins as on any backend).
+   */
+  private List<KV<Long, KV<Long, byte[]>>> serialize(List<BatchOutcome> failures) {
+    List<KV<Long, KV<Long, byte[]>>> elements = new ArrayList<>(batches.size());
+    for (Batch batch : batches) {
+      try {
+        byte[] bytes = JavaSerialization.toBytes(batch);
+        elements.add(KV.of((long) elements.size(), KV.of((long) batch.firstIndex(), bytes)));
+      } catch (IOException | RuntimeException e) {
+        failures.add(unserializable(batch, e));
+      }
+    }
+    return elements;
+  }
+
+  private static BatchOutcome unserializable(Batch batch, Exception cause) {
+    for (int i = 0; i < batch.size(); i++) {
+      int index = batch.firstIndex() + i;
+      try {
+        SerializationCheck.requireSerializable(batch.tasks().get(i), "task " + index);
+      } catch (IllegalArgumentException named) {
+        return BatchOutcome.failure(batch, index, named);
+      }
+    }
+    return BatchOutcome.failure(
+        batch,
+        batch.firstIndex(),
+        new IllegalArgumentException(
+            batch + " cannot be sent to the Beam workers: " + cause, cause));
+  }
+
+  private void runPipeline(
+      PipelineOptions options, List<KV<Long, KV<Long, byte[]>>> elements, StagingDir staging) {
+    Schema schema = OutcomeRecords.schema();
+    Pipeline pipeline = Pipeline.create(options);
+    // Batches should start in input order, so that an early failure is found early and stops the
+    // later batches (the lowest failing index decides the error). The Flink runner keeps the order
+    // of the keyed elements when it spreads them; the DirectRunner splits Create itself into
+    // contiguous bundles run in parallel in this JVM, and its Reshuffle (a keyed group) would only
+    // scramble the start order, so it is left out there.
+    PCollection<KV<Long, KV<Long, byte[]>>> created =
+        pipeline.apply(
+            "Batches",
+            Create.of(elements)
+                .withCoder(
+                    KvCoder.of(
+                        BigEndianLongCoder.of(),
+                        KvCoder.of(VarLongCoder.of(), ByteArrayCoder.of()))));
+    boolean inProcess = RunnerOptions.runnerName(options).equals("DirectRunner");
+    (inProcess ? created : created.apply("Spread", Reshuffle.of()))
+        .apply("Unkey", Values.create())
+        .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis)))
+        .setCoder(AvroCoder.of(schema))
+        .apply(
+            "Stage",
+            FileIO.<GenericRecord>write()
+                .via(ParquetIO.sink(schema))
+                .to(staging.path())
+                .withPrefix("outcomes")
+                .withSuffix(SUFFIX)
+                .withNumShards(Math.max(1, Math.min(parallelism, elements.size()))));
+    PipelineResult started;
+    synchronized (this) {
+      if (cancelled) {
+        throw new JoblibException("the Beam pipeline " + name + " was cancelled before it ran");
+      }
+    }
+    started = pipeline.run();
+    synchronized (this) {
+      result = started;
+      if (cancelled) {
+        cancel();
+      }
+    }
+    PipelineResult.State state = started.waitUntilFinish();
+    if (state != null && state != PipelineResult.State.DONE) {
+      throw new JoblibException("the Beam pipeline " + name + " ended in state " + state);
+    }
+  }
+
+  private List<BatchOutcome> readBack(StagingDir staging, Set<Long> sent) {
+    Map<Long, GenericRecord> records = new HashMap<>();
+    try {
+      for (MatchResult.Metadata file : staging.files(SUFFIX)) {
+        try (ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file))
+                .withDataModel(GenericData.get())
+                .withConf(new Configuration()) // Parquet 1.14+ leaves it unset for an InputFile
+                .build()) {
+          for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+            records.put((Long) record.get("index"), record);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the results staged in " + staging, e);
+    }
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    for (Batch batch : batches) {
+      if (!sent.contains((long) batch.firstIndex())) {
+        continue; // not sent: it could not be serialized and has its outcome already
+      }
+      GenericRecord record = records.get((long) batch.firstIndex());
+      if (record == null) {
+        outcomes.add(
+            BatchOutcome.failure(
+                batch,
+                batch.firstIndex(),
+                new JoblibException(
+                    "the Beam pipeline "
+                        + name
+                        + " wrote no outcome for "
+                        + batch
+                        + " in "
+                        + staging)));
+        continue;
+      }
+      try {
+        outcomes.add(OutcomeRecords.toOutcome(record, batch));
+      } catch (RuntimeException e) {
+        outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), e));
+      }
+    }
+    return outcomes;
+  }
+
+  private static Set<Long> sentIndexes(List<KV<Long, KV<Long, byte[]>>> elements) {
+    Set<Long> sent = new HashSet<>();
+    elements.forEach(e -> sent.add(e.getValue().getKey()));
+    return sent;
+  }
+
+  private void deleteQuietly(StagingDir staging) {
+    try {
+      staging.delete();
+    } catch (UncheckedIOException e) {
+      LOG.log(Level.WARNING, "cannot delete the staged results in " + staging + ": " + e, e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.joblib.beam.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.util.common.ReflectHelpers;
+
+/**
+ * Reads and sets the runner options joblib cares about (parallelism, blocking run) without a
+ * compile-time dependency on any runner: the runner's options interface is looked up by name.
+ */
+public final class RunnerOptions {
+  private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
+  private static final String FLINK_OPTIONS = "org.apache.beam.runners.flink.FlinkPipelineOptions";
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
+
+  private RunnerOptions() {}
+
+  /** The simple name of the options' runner class, such as {@code DirectRunner}. */
+  public static String runnerName(PipelineOptions options) {
+    return options.getRunner().getSimpleName();
+  }
+
+  /**
+   * The runner's parallelism: DirectRunner's {@code targetParallelism}, the Flink runner's {@code
+   * parallelism} (this machine's CPUs when unset), otherwise this machine's CPUs.
+   */
+  public static int parallelism(PipelineOptions options) {
+    switch (runnerName(options)) {
+      case "DirectRunner":
+        return (Integer) get(options, DIRECT_OPTIONS, "getTargetParallelism");
+      case "FlinkRunner":
+        Integer flink = (Integer) get(options, FLINK_OPTIONS, "getParallelism");
+        return flink != null && flink > 0 ? flink : Runtime.getRuntime().availableProcessors();
+      default:
+        return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /**
+   * Sets the runner's parallelism where it has such an option.
+   *
+   * @return whether the runner has one
+   */
+  public static boolean setParallelism(PipelineOptions options, int parallelism) {
+    switch (runnerName(options)) {
+      case "DirectRunner":
+        set(options, DIRECT_OPTIONS, "setTargetParallelism", int.class, parallelism);
+        return true;
+      case "FlinkRunner":
+        set(options, FLINK_OPTIONS, "setParallelism", Integer.class, parallelism);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** A deep copy, so that concurrent pipelines do not share mutable options. */
+  static PipelineOptions copy(PipelineOptions options) {
+    try {
+      return MAPPER.readValue(MAPPER.writeValueAsBytes(options), PipelineOptions.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy the pipeline options " + options, e);
+    }
+  }
+
+  /** Makes the DirectRunner return from {@code run()} at once, so that the run can be cancelled. */
+  static void runWithoutBlocking(PipelineOptions options) {
+    if (runnerName(options).equals("DirectRunner")) {
+      set(options, DIRECT_OPTIONS, "setBlockOnRun", boolean.class, false);
+    }
+  }
+
+  private static Object get(PipelineOptions options, String iface, String getter) {
+    try {
+      Class<? extends PipelineOptions> type = optionsInterface(iface);
+      return type.getMethod(getter).invoke(options.as(type));
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(iface + "." + getter + " failed", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot call " + iface + "." + getter, e);
+    }
+  }
+
+  private static void set(
+      PipelineOptions options, String iface, String setter, Class<?> type, Object value) {
+    try {
+      Class<? extends PipelineOptions> optionsType = optionsInterface(iface);
+      Method method = optionsType.getMethod(setter, type);
+      method.invoke(options.as(optionsType), value);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(iface + "." + setter + " failed", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot call " + iface + "." + setter, e);
+    }
+  }
+
+  private static Class<? extends PipelineOptions> optionsInterface(String name)
+      throws ClassNotFoundException {
+    ClassLoader loader = ReflectHelpers.findClassLoader();
+    return Class.forName(name, true, loader).asSubclass(PipelineOptions.class);
+  }
+
+  /** Beam's own flag syntax for a map of option names and values. */
+  public static String[] toArgs(java.util.Map<String, String> options) {
+    List<String> args =
+        options.entrySet().stream()
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toList();
+    return args.toArray(new String[0]);
+  }
+}

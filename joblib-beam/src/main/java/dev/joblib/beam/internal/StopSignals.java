@@ -1,0 +1,80 @@
+package dev.joblib.beam.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.OptionalLong;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * Fail-fast across the workers of one pipeline, through empty marker files in the staging
+ * directory's {@code stop/} folder: a batch that fails writes {@code failed-<task index>}, the
+ * caller writes {@code cancelled} when the call is cancelled (timeout, early close). A batch stops
+ * (or does not start) when a marker names a task before its first task: its results cannot matter
+ * any more, since the call fails with the lowest failing index.
+ */
+final class StopSignals {
+  static final String FOLDER = "stop";
+  private static final String FAILED = "failed-";
+  private static final String CANCELLED = "cancelled";
+
+  private final ResourceId folder;
+
+  StopSignals(String stagingPath) {
+    this.folder =
+        FileSystems.matchNewResource(stagingPath, true)
+            .resolve(FOLDER, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** Records that the task at {@code index} failed. */
+  void failed(long index) {
+    write(FAILED + index);
+  }
+
+  /** Records that the caller cancelled the call: every batch stops. */
+  void cancelled() {
+    write(CANCELLED);
+  }
+
+  /** The lowest task index a marker names (-1 for a cancel), or empty when there is none. */
+  OptionalLong lowestStop() {
+    try {
+      String glob = folder.resolve("*", StandardResolveOptions.RESOLVE_FILE).toString();
+      MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
+      if (match.status() != MatchResult.Status.OK) {
+        return OptionalLong.empty();
+      }
+      long lowest = Long.MAX_VALUE;
+      for (MatchResult.Metadata file : match.metadata()) {
+        String name = file.resourceId().getFilename();
+        if (CANCELLED.equals(name)) {
+          return OptionalLong.of(-1);
+        }
+        if (name != null && name.startsWith(FAILED)) {
+          lowest = Math.min(lowest, Long.parseLong(name.substring(FAILED.length())));
+        }
+      }
+      return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stop markers in " + folder, e);
+    }
+  }
+
+  /** Whether a batch starting at {@code firstIndex} should stop. */
+  boolean stops(long firstIndex) {
+    OptionalLong lowest = lowestStop();
+    return lowest.isPresent() && lowest.getAsLong() < firstIndex;
+  }
+
+  private void write(String name) {
+    ResourceId marker = folder.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+    try {
+      FileSystems.create(marker, "application/octet-stream").close(); // the name is the message
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the stop marker " + marker, e);
+    }
+  }
+}
