@@ -21,6 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -171,25 +172,40 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback {
     return name;
   }
 
-  private void deleteBucket(String bucket) {
+  private void deleteBucket(String bucket) throws InterruptedException {
     S3Client s3 = client();
-    for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket))) {
-      List<ObjectIdentifier> ids = new ArrayList<>();
-      for (S3Object object : page.contents()) {
-        ids.add(ObjectIdentifier.builder().key(object.key()).build());
+    for (int attempt = 1; ; attempt++) {
+      List<String> left = new ArrayList<>();
+      for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket))) {
+        List<ObjectIdentifier> ids = new ArrayList<>();
+        for (S3Object object : page.contents()) {
+          ids.add(ObjectIdentifier.builder().key(object.key()).build());
+          left.add(object.key());
+        }
+        if (!ids.isEmpty()) {
+          s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).build()));
+        }
       }
-      if (!ids.isEmpty()) {
-        s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).build()));
+      // uploads a writer gave up on (a refused conditional write) keep a bucket from being deleted
+      for (var page : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket))) {
+        for (var upload : page.uploads()) {
+          left.add(upload.key() + " (upload)");
+          s3.abortMultipartUpload(
+              b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+        }
+      }
+      try {
+        s3.deleteBucket(b -> b.bucket(bucket));
+        return;
+      } catch (S3Exception e) {
+        // a store's background work (an access marker) may land after the listing: list again
+        if (attempt == 3) {
+          throw new IllegalStateException(
+              "cannot delete bucket " + bucket + "; last seen " + left, e);
+        }
+        Thread.sleep(200);
       }
     }
-    // uploads a writer gave up on (a refused conditional write) keep a bucket from being deleted
-    for (var page : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket))) {
-      for (var upload : page.uploads()) {
-        s3.abortMultipartUpload(
-            b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
-      }
-    }
-    s3.deleteBucket(b -> b.bucket(bucket));
   }
 
   private static String env(String name, String fallback) {

@@ -317,7 +317,13 @@ final class S3Store implements StoreBackend {
   public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
     String object = entryObject(key);
     try (S3Upload upload =
-        new S3Upload(this, object, EntryFrame.header(metadata), settings, conditionalWrites)) {
+        new S3Upload(
+            this,
+            object,
+            EntryFrame.header(metadata),
+            output.length(),
+            settings,
+            conditionalWrites)) {
       output.writeTo(upload.stream());
       S3Upload.Result result = upload.complete();
       if (result == S3Upload.Result.UNCONDITIONAL_NEEDED) {

@@ -1,5 +1,6 @@
 package dev.joblib.internal.store.s3;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -39,7 +40,13 @@ final class S3Upload implements AutoCloseable {
   private boolean exists;
   private boolean done;
 
-  S3Upload(S3Store store, String object, byte[] header, S3Settings settings, boolean conditional)
+  S3Upload(
+      S3Store store,
+      String object,
+      byte[] header,
+      long outputLength,
+      S3Settings settings,
+      boolean conditional)
       throws IOException {
     this.store = store;
     this.s3 = store.client();
@@ -47,7 +54,12 @@ final class S3Upload implements AutoCloseable {
     this.object = object;
     this.settings = settings;
     this.conditional = conditional;
-    this.buffer = new byte[Math.max(8192, header.length * 2)];
+    long whole = outputLength < 0 ? -1 : header.length + outputLength;
+    this.buffer =
+        new byte
+            [whole >= 0 && whole <= settings.multipartThreshold()
+                ? (int) whole
+                : Math.max(8192, header.length * 2)];
     write(header, 0, header.length);
   }
 
@@ -111,11 +123,21 @@ final class S3Upload implements AutoCloseable {
     int number = parts.size() + 1;
     String etag =
         s3.uploadPart(
-                b -> b.bucket(bucket).key(object).uploadId(uploadId).partNumber(number),
-                RequestBody.fromBytes(Arrays.copyOf(buffer, count)))
+                b -> b.bucket(bucket).key(object).uploadId(uploadId).partNumber(number), body())
             .eTag();
     parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
     count = 0;
+  }
+
+  /**
+   * The buffered bytes as a request body, without copying them: the synchronous client has sent
+   * them (and any retry re-reads them) before the buffer is written again.
+   */
+  private RequestBody body() {
+    byte[] bytes = buffer;
+    int length = count;
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
 
   /** Sends what is left and publishes the object if its key is still free. */
@@ -141,7 +163,6 @@ final class S3Upload implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         if (uploadId == null) {
-          byte[] body = Arrays.copyOf(buffer, count);
           s3.putObject(
               b -> {
                 b.bucket(bucket).key(object);
@@ -149,7 +170,7 @@ final class S3Upload implements AutoCloseable {
                   b.ifNoneMatch("*");
                 }
               },
-              RequestBody.fromBytes(body));
+              body());
         } else {
           s3.completeMultipartUpload(
               b -> {

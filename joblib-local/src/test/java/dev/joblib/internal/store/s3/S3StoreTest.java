@@ -89,7 +89,7 @@ class S3StoreTest {
     S3Store store = open(Map.of());
     String object = store.entryObject(key(2));
     try (S3Upload upload =
-        new S3Upload(store, object, EntryFrame.header(bytes("{}")), settings(store), true)) {
+        new S3Upload(store, object, EntryFrame.header(bytes("{}")), -1, settings(store), true)) {
       upload.stream().write(bytes("mine"));
       S3.client().putObject(b -> b.bucket(bucket).key(object), RequestBody.fromString("theirs"));
 
@@ -105,7 +105,7 @@ class S3StoreTest {
         open(Map.of("s3.multipartThreshold", "" + (5 << 20), "s3.partSize", "" + (5 << 20)));
     String object = store.entryObject(key(3));
     try (S3Upload upload =
-        new S3Upload(store, object, EntryFrame.header(bytes("{}")), settings(store), true)) {
+        new S3Upload(store, object, EntryFrame.header(bytes("{}")), -1, settings(store), true)) {
       upload.stream().write(new byte[11 << 20]); // two parts sent, one left
       S3.client().putObject(b -> b.bucket(bucket).key(object), RequestBody.fromString("theirs"));
 
