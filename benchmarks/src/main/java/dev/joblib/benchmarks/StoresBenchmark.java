@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * (s3proxy, transient store) on 127.0.0.1. Prints {@code name value unit} lines.
  *
  * <p>Run with the test servers on the class path: {@code mvn -pl benchmarks -am install
- * -DskipTests}, {@code mvn -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt},
- * then {@code java -cp benchmarks/target/classes:$(cat cp.txt)
+ * -DskipTests}, {@code mvn -pl benchmarks -am dependency:build-classpath
+ * -Dmdep.outputFile=$PWD/cp.txt}, then {@code java -cp benchmarks/target/classes:$(cat cp.txt)
  * dev.joblib.benchmarks.StoresBenchmark}. Where several checkouts share one {@code ~/.m2}, put
  * {@code joblib-local/target/classes} and {@code joblib-local/target/test-classes} first.
  */
