@@ -3,7 +3,9 @@ package dev.joblib.stores;
 import dev.joblib.internal.store.EntryFrame;
 import dev.joblib.internal.store.StoreRegistry;
 import dev.joblib.spi.EntryInfo;
+import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoreBackend;
+import dev.joblib.spi.StoredEntry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -78,37 +80,43 @@ public enum StoreKind {
    */
   public void truncateOutputs(Servers servers, URI location) throws IOException {
     for (EntryInfo entry : entries(servers, location)) {
-      String relative = "joblib/" + entry.key().relativePath();
-      switch (this) {
-        case LOCAL -> {
-          Path output = Path.of(location).resolve(relative).resolve("output.joblib");
-          byte[] bytes = Files.readAllBytes(output);
-          Files.write(output, Arrays.copyOf(bytes, bytes.length / 2));
+      StoredEntry stored = open(servers, location).get(entry.key()).orElseThrow();
+      truncateOutput(servers, location, entry.key(), (int) (stored.outputSize() / 2));
+    }
+  }
+
+  /** Keeps the first {@code keepBytes} bytes of an entry's output, behind the store's back. */
+  public void truncateOutput(Servers servers, URI location, EntryKey key, int keepBytes)
+      throws IOException {
+    String relative = "joblib/" + key.relativePath();
+    switch (this) {
+      case LOCAL -> {
+        Path output = Path.of(location).resolve(relative).resolve("output.joblib");
+        byte[] bytes = Files.readAllBytes(output);
+        Files.write(output, Arrays.copyOf(bytes, keepBytes));
+      }
+      case HDFS -> {
+        var path =
+            new org.apache.hadoop.fs.Path(
+                new org.apache.hadoop.fs.Path(location.toString(), relative), "output.joblib");
+        FileSystem fs = FileSystem.get(servers.hdfs().uri(), servers.hdfs().clientConfiguration());
+        byte[] bytes;
+        try (FSDataInputStream in = fs.open(path)) {
+          bytes = in.readNBytes(keepBytes);
         }
-        case HDFS -> {
-          var path =
-              new org.apache.hadoop.fs.Path(
-                  new org.apache.hadoop.fs.Path(location.toString(), relative), "output.joblib");
-          FileSystem fs =
-              FileSystem.get(servers.hdfs().uri(), servers.hdfs().clientConfiguration());
-          byte[] bytes;
-          try (FSDataInputStream in = fs.open(path)) {
-            bytes = in.readAllBytes();
-          }
-          try (FSDataOutputStream out = fs.create(path, true)) {
-            out.write(bytes, 0, bytes.length / 2);
-          }
+        try (FSDataOutputStream out = fs.create(path, true)) {
+          out.write(bytes);
         }
-        case S3, S3A -> {
-          String prefix = location.getPath().substring(1);
-          String key = prefix + "/" + relative + "/" + EntryFrame.OBJECT_NAME;
-          var client = servers.s3().client();
-          byte[] whole =
-              client.getObjectAsBytes(b -> b.bucket(servers.bucket()).key(key)).asByteArray();
-          int header = EntryFrame.FIXED_BYTES + ByteBuffer.wrap(whole, 8, 4).getInt();
-          byte[] kept = Arrays.copyOf(whole, header + (whole.length - header) / 2);
-          client.putObject(b -> b.bucket(servers.bucket()).key(key), RequestBody.fromBytes(kept));
-        }
+      }
+      case S3, S3A -> {
+        String prefix = location.getPath().substring(1);
+        String object = prefix + "/" + relative + "/" + EntryFrame.OBJECT_NAME;
+        var client = servers.s3().client();
+        byte[] whole =
+            client.getObjectAsBytes(b -> b.bucket(servers.bucket()).key(object)).asByteArray();
+        int header = EntryFrame.FIXED_BYTES + ByteBuffer.wrap(whole, 8, 4).getInt();
+        byte[] kept = Arrays.copyOf(whole, header + keepBytes);
+        client.putObject(b -> b.bucket(servers.bucket()).key(object), RequestBody.fromBytes(kept));
       }
     }
   }

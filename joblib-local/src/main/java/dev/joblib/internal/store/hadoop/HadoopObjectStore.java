@@ -252,12 +252,16 @@ final class HadoopObjectStore implements StoreBackend {
     entries.forEach(
         (key, v) -> {
           if (v[0] >= 0) {
-            // object stores keep times to the second; what this JVM recorded is finer
             Instant access = Instant.ofEpochMilli(v[2] > 0 ? v[2] : v[1]);
             Instant recorded = recordedAccess.get(key);
-            found.add(
-                new EntryInfo(
-                    key, v[0], recorded != null && recorded.isAfter(access) ? recorded : access));
+            if (v[2] == 0
+                && recorded != null
+                && !recorded.isBefore(access)
+                && recorded.isBefore(access.plusSeconds(1))) {
+              // object stores list write times to the second; this JVM's record of it is finer
+              access = recorded;
+            }
+            found.add(new EntryInfo(key, v[0], access));
           }
         });
     return found.stream();

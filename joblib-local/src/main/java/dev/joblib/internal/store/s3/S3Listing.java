@@ -3,6 +3,7 @@ package dev.joblib.internal.store.s3;
 import dev.joblib.internal.store.EntryFrame;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -121,8 +122,13 @@ final class S3Listing implements Iterator<EntryInfo> {
   private EntryInfo closeGroup() {
     EntryInfo info = null;
     if (groupKey != null && groupSize >= 0) {
-      long access = groupMarker > 0 ? groupMarker : groupModified;
-      info = new EntryInfo(groupKey, groupSize, store.lastAccess(groupKey, access));
+      info =
+          new EntryInfo(
+              groupKey,
+              groupSize,
+              groupMarker > 0
+                  ? Instant.ofEpochMilli(groupMarker)
+                  : store.writeTime(groupKey, groupModified));
     }
     groupKey = null;
     groupSize = -1;

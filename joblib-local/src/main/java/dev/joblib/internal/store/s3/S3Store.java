@@ -363,13 +363,19 @@ final class S3Store implements StoreBackend {
   }
 
   /**
-   * The last access of an entry as listed, refined by what this JVM recorded: S3 keeps times to the
-   * second, so entries written within one second would otherwise tie for eviction.
+   * When an entry without access marker was written: S3 lists upload times to the second, so
+   * entries written within one second would tie for eviction; the time this JVM recorded when it
+   * wrote the entry, if it falls within that second, is the finer one.
    */
-  Instant lastAccess(EntryKey key, long listedMillis) {
+  Instant writeTime(EntryKey key, long listedMillis) {
     Instant listed = Instant.ofEpochMilli(listedMillis);
     Instant recorded = recordedAccess.get(key);
-    return recorded != null && recorded.isAfter(listed) ? recorded : listed;
+    if (recorded != null
+        && !recorded.isBefore(listed)
+        && recorded.isBefore(listed.plusSeconds(1))) {
+      return recorded;
+    }
+    return listed;
   }
 
   private void remember(EntryKey key, Instant access) {
