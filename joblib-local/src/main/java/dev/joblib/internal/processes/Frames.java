@@ -1,0 +1,56 @@
+package dev.joblib.internal.processes;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The wire format between the parent and a worker, over the worker's stdin and stdout: each frame
+ * is a 4-byte big-endian length, a 1-byte type and that many payload bytes.
+ */
+final class Frames {
+  /** Parent to worker: a serialized batch. */
+  static final byte BATCH = 1;
+
+  /** Parent to worker: finish and exit. */
+  static final byte EXIT = 2;
+
+  /** Worker to parent: the outcome of the last batch (see {@link Outcomes}). */
+  static final byte OUTCOME = 3;
+
+  /** Refuses frames larger than this: a corrupted length must not allocate gigabytes. */
+  static final int MAX_PAYLOAD = Integer.MAX_VALUE - 16;
+
+  private Frames() {}
+
+  /** A received frame. */
+  record Frame(byte type, byte[] payload) {}
+
+  static void write(DataOutputStream out, byte type, byte[] payload) throws IOException {
+    out.writeInt(payload.length);
+    out.writeByte(type);
+    out.write(payload);
+    out.flush();
+  }
+
+  /** Reads one frame; null at a clean end of stream (before the first byte of a frame). */
+  static Frame read(DataInputStream in) throws IOException {
+    int first = in.read();
+    if (first < 0) {
+      return null;
+    }
+    int length = (first << 24) | (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+    if (length < 0 || length > MAX_PAYLOAD) {
+      throw new IOException("corrupt frame: length " + length);
+    }
+    byte type = in.readByte();
+    byte[] payload = new byte[length];
+    try {
+      in.readFully(payload);
+    } catch (EOFException e) {
+      throw new EOFException("stream ended inside a frame of " + length + " bytes");
+    }
+    return new Frame(type, payload);
+  }
+}
