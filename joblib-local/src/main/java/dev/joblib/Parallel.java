@@ -366,11 +366,9 @@ public final class Parallel implements AutoCloseable {
   }
 
   private static <R> List<R> collect(ParallelCall<R> call) {
-    List<R> results = new java.util.ArrayList<>();
     try (call) {
-      call.forEachRemaining(results::add);
+      return call.toList();
     }
-    return results;
   }
 
   private static <R> Stream<R> asStream(ParallelCall<R> call) {

@@ -62,13 +62,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
 
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private final ConcurrentSkipListMap<Integer, Pending> pending = new ConcurrentSkipListMap<>();
-  private final ArrayDeque<Task<? extends R>> buffered = new ArrayDeque<>();
   private final TreeMap<Integer, BatchOutcome> inOrder = new TreeMap<>();
   private final ArrayDeque<BatchOutcome> inCompletionOrder = new ArrayDeque<>();
 
   private BackendCall call;
   private Watchdog.Registration watchdog;
-  private int tailChunk;
   private int nextIndex;
   private int nextSequence;
   private int nextToYield;
@@ -142,7 +140,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       if (ended) {
         return false;
       }
-      if (inputDone && buffered.isEmpty() && inFlightBatches == 0) {
+      if (inputDone && inFlightBatches == 0) {
         finish();
         return false;
       }
@@ -157,6 +155,18 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       throw new NoSuchElementException("the call has no more results");
     }
     return (R) current.get(cursor++);
+  }
+
+  /** Collects every result in order, copying whole batches at a time. */
+  List<R> toList() {
+    List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
+    while (hasNext()) {
+      @SuppressWarnings("unchecked")
+      List<R> rest = (List<R>) current.subList(cursor, current.size());
+      out.addAll(rest);
+      cursor = current.size();
+    }
+    return out;
   }
 
   /** Stops the call early: cancels what runs and releases the backend call. */
@@ -267,48 +277,51 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private Batch nextBatch() {
-    int size = batchSize();
-    if (buffered.isEmpty()) {
-      int wanted = (int) Math.min((long) size * plan.nJobs(), Integer.MAX_VALUE);
-      int read = read(wanted);
-      tailChunk = 0;
-      if (read < wanted && plan.batchSize() == null && policy.autoBatching()) {
-        tailChunk = Math.max(1, read / (10 * plan.nJobs()));
-      }
-    }
-    if (buffered.isEmpty()) {
-      return null;
-    }
-    return register(tailChunk > 0 ? tailChunk : size);
+    List<Task<?>> tasks = read(batchSize());
+    return tasks.isEmpty() ? null : register(tasks);
   }
 
   private List<Batch> nextWave() {
-    int read = read(plan.preDispatch());
-    if (read == 0) {
+    List<Task<?>> slice = read(plan.preDispatch());
+    if (slice.isEmpty()) {
       return List.of();
     }
     int size =
         plan.batchSize() != null
             ? plan.batchSize()
-            : (int) Math.max(1, (read + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
+            : (int) Math.max(1, (slice.size() + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
     List<Batch> wave = new ArrayList<>();
-    while (!buffered.isEmpty()) {
-      wave.add(register(size));
+    for (int from = 0; from < slice.size(); from += size) {
+      wave.add(register(slice.subList(from, Math.min(from + size, slice.size()))));
     }
     return wave;
   }
 
+  /**
+   * The size of the next batch: fixed, or tuned; near the end of an input of known size, batches
+   * get smaller (joblib splits the last slice finer) so that no worker is left with a long tail.
+   */
   private int batchSize() {
     if (plan.batchSize() != null) {
       return plan.batchSize();
     }
-    return policy.autoBatching() ? batcher.size() : 1;
+    if (!policy.autoBatching()) {
+      return 1;
+    }
+    int size = batcher.size();
+    if (total.isPresent()) {
+      long remaining = total.getAsLong() - nextIndex;
+      if (remaining < (long) size * plan.nJobs()) {
+        size = (int) Math.max(1, Math.min(size, remaining / (10L * plan.nJobs())));
+      }
+    }
+    return size;
   }
 
-  /** Reads up to {@code count} tasks from the input into {@link #buffered}. */
-  private int read(int count) {
-    int read = 0;
-    while (read < count && !inputDone) {
+  /** Reads up to {@code count} tasks from the input. */
+  private List<Task<?>> read(int count) {
+    List<Task<?>> tasks = new ArrayList<>(Math.min(count, 1 << 16));
+    while (tasks.size() < count && !inputDone) {
       if (!input.hasNext()) {
         inputDone = true;
         break;
@@ -316,20 +329,15 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       Task<? extends R> task = input.next();
       if (task == null) {
         throw new NullPointerException(
-            "tasks: the task at index " + (nextIndex + buffered.size()) + " is null");
+            "tasks: the task at index " + (nextIndex + tasks.size()) + " is null");
       }
-      buffered.add(task);
-      read++;
+      tasks.add(task);
     }
-    return read;
+    return tasks;
   }
 
-  /** Makes a batch of up to {@code size} buffered tasks and records it as in flight. */
-  private Batch register(int size) {
-    List<Task<?>> tasks = new ArrayList<>(Math.min(size, buffered.size()));
-    while (tasks.size() < size && !buffered.isEmpty()) {
-      tasks.add(buffered.poll());
-    }
+  /** Makes a batch of the tasks and records it as in flight. */
+  private Batch register(List<Task<?>> tasks) {
     if (nextIndex == 0 && backend.capabilities().contains(Capability.REMOTE)) {
       SerializationCheck.requireSerializable(tasks.get(0), "task 0");
     }

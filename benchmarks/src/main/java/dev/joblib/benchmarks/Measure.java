@@ -1,0 +1,37 @@
+package dev.joblib.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Timing helpers: warm-up runs, then the median of measured runs. */
+final class Measure {
+  private Measure() {}
+
+  /** Something to time; returns a value so that the JIT cannot drop the work. */
+  @FunctionalInterface
+  interface Work {
+    Object run() throws Exception;
+  }
+
+  static volatile Object sink;
+
+  /** The median wall time of {@code runs} runs after {@code warmups} runs, in seconds. */
+  static double medianSeconds(int warmups, int runs, Work work) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      sink = work.run();
+    }
+    double[] seconds = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      sink = work.run();
+      seconds[i] = (System.nanoTime() - start) / 1e9;
+    }
+    Arrays.sort(seconds);
+    return seconds[runs / 2];
+  }
+
+  /** Prints one report line. */
+  static void print(String name, double value, String unit) {
+    System.out.println(String.format(Locale.ROOT, "%s %.4g %s", name, value, unit));
+  }
+}

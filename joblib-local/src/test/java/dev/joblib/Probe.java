@@ -1,0 +1,59 @@
+package dev.joblib;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Records which tasks ran, as empty files in a directory, so that tasks running in other JVMs on
+ * this machine (worker processes, Spark executors) are counted too. Serializable: it holds only the
+ * directory's path.
+ */
+public final class Probe implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String dir;
+
+  private Probe(String dir) {
+    this.dir = dir;
+  }
+
+  /** A probe over a new, empty directory. */
+  public static Probe create() {
+    try {
+      return new Probe(Files.createTempDirectory("joblib-probe-").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Marks that {@code event} happened, such as "ran-7"; returns true the first time. */
+  public boolean mark(String event) {
+    try {
+      Files.createFile(Path.of(dir, event));
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether {@code event} was marked. */
+  public boolean saw(String event) {
+    return Files.exists(Path.of(dir, event));
+  }
+
+  /** How many marks start with {@code prefix}. */
+  public long count(String prefix) {
+    try (Stream<Path> files = Files.list(Path.of(dir))) {
+      return files.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
