@@ -23,14 +23,25 @@ public final class ProcessesBenchmark {
   /**
    * Prints the measurements.
    *
-   * @param args ignored
+   * @param args the parts to run ({@code cold}, {@code cpu}, {@code tiny}, {@code memmap}); none
+   *     for all
    * @throws Exception if a run fails
    */
   public static void main(String[] args) throws Exception {
-    coldStart();
-    cpuBoundSpeedup();
-    tinyTasks();
-    memmapping();
+    List<String> parts =
+        args.length == 0 ? List.of("cold", "cpu", "tiny", "memmap") : List.of(args);
+    if (parts.contains("cold")) {
+      coldStart();
+    }
+    if (parts.contains("cpu")) {
+      cpuBoundSpeedup();
+    }
+    if (parts.contains("tiny")) {
+      tinyTasks();
+    }
+    if (parts.contains("memmap")) {
+      memmapping();
+    }
   }
 
   private static Parallel processes() {

@@ -97,6 +97,34 @@ public final class Batch implements Serializable {
   }
 
   /**
+   * Returns the call's seed, from which each task's random numbers derive (for a backend that
+   * encodes batches its own way and rebuilds them with the constructor).
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Returns the backend id for {@code Parallel} calls made inside the tasks.
+   *
+   * @return the nested backend's id
+   */
+  public String nestedBackend() {
+    return nestedBackend;
+  }
+
+  /**
+   * Returns the nesting level of the tasks: 1 for tasks of a top-level call.
+   *
+   * @return the level
+   */
+  public int nestingLevel() {
+    return nestingLevel;
+  }
+
+  /**
    * Returns the id of the backend that runs this batch.
    *
    * @return the backend id

@@ -4,8 +4,6 @@ import dev.joblib.JoblibException;
 import dev.joblib.RemoteTaskException;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -31,7 +29,7 @@ final class Outcomes {
   // ---- worker side
 
   static byte[] success(Serializer serializer, Object[] results, long runNanos) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    Bytes.Out bytes = new Bytes.Out(64 + 8 * results.length);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(SUCCESS);
     out.writeLong(runNanos);
@@ -42,14 +40,14 @@ final class Outcomes {
 
   static byte[] failure(Serializer serializer, int failedIndex, Throwable failure) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+      Bytes.Out bytes = new Bytes.Out(1024);
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(FAILURE);
       out.writeInt(failedIndex);
       describe(out, failure);
       byte[] serialized;
       try {
-        ByteArrayOutputStream exception = new ByteArrayOutputStream(1024);
+        Bytes.Out exception = new Bytes.Out(1024);
         serializer.write(failure, exception, null);
         serialized = exception.toByteArray();
       } catch (IOException | RuntimeException e) {
@@ -103,7 +101,7 @@ final class Outcomes {
   static BatchOutcome decode(
       byte[] payload, Batch batch, Serializer serializer, ClassLoader loader) {
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+      DataInputStream in = new DataInputStream(new Bytes.In(payload));
       byte kind = in.readByte();
       if (kind == SUCCESS) {
         long runNanos = in.readLong();
@@ -135,7 +133,7 @@ final class Outcomes {
       Throwable failure = described;
       if (length > 0) {
         try {
-          failure = (Throwable) serializer.read(new ByteArrayInputStream(serialized), loader);
+          failure = (Throwable) serializer.read(new Bytes.In(serialized), loader);
         } catch (ClassNotFoundException | IOException | RuntimeException e) {
           failure = described; // e.g. a class the caller does not have
         }

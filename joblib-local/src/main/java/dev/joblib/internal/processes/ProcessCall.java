@@ -7,7 +7,6 @@ import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.BatchSink;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 
@@ -63,7 +62,7 @@ final class ProcessCall implements BackendCall {
   }
 
   Serializer serializer() {
-    return JavaSerializer.INSTANCE;
+    return CompactSerializer.INSTANCE;
   }
 
   ClassLoader loader() {
@@ -76,7 +75,7 @@ final class ProcessCall implements BackendCall {
   }
 
   byte[] encode(Batch batch) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    Bytes.Out bytes = new Bytes.Out(64 + 16 * batch.size());
     serializer().write(batch, bytes, memmap);
     return bytes.toByteArray();
   }

@@ -5,7 +5,6 @@ import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
@@ -56,7 +55,7 @@ public final class WorkerMain {
         new DataInputStream(
             new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(frames, 1 << 16));
-    Serializer serializer = JavaSerializer.INSTANCE;
+    Serializer serializer = CompactSerializer.INSTANCE;
     ClassLoader loader = WorkerMain.class.getClassLoader();
     while (true) {
       Frames.Frame frame;
@@ -83,7 +82,7 @@ public final class WorkerMain {
     status.putInt(0, -1);
     Batch batch;
     try {
-      batch = (Batch) serializer.read(new ByteArrayInputStream(payload), loader);
+      batch = (Batch) serializer.read(new Bytes.In(payload), loader);
     } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
       return Outcomes.failure(
           serializer,
