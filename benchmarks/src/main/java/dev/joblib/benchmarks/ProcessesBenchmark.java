@@ -69,11 +69,11 @@ public final class ProcessesBenchmark {
     double one =
         Measure.medianSeconds(
             0,
-            1,
+            3,
             () -> Parallel.create().nJobs(1).map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
     double two =
         Measure.medianSeconds(
-            0, 1, () -> processes().map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
+            0, 3, () -> processes().map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
     Measure.print("processes.cpu_bound.njobs1", one, "s");
     Measure.print("processes.cpu_bound.njobs2", two, "s");
     Measure.print("processes.cpu_bound.speedup", one / two, "x");

@@ -397,4 +397,32 @@ class ProcessesBackendTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxNbytes");
   }
+
+  @Test
+  void workersGetForwardedPropertiesAThreadShareAndTheirOutputIsForwarded() {
+    System.setProperty("joblib.test.forwarded", "yes");
+    System.setProperty("joblib.test.private", "no");
+    List<String> seen =
+        processes()
+            .option("forwardProperties", "joblib.test.forwarded")
+            .option("jvmArgs", "-Djoblib.test.extra=1")
+            .map(
+                range(2),
+                x -> {
+                  System.out.println("hello from task " + x);
+                  return System.getProperty("joblib.test.forwarded")
+                      + " "
+                      + System.getProperty("joblib.test.private")
+                      + " "
+                      + System.getProperty("joblib.test.extra")
+                      + " "
+                      + System.getenv("OMP_NUM_THREADS")
+                      + " "
+                      + Runtime.getRuntime().availableProcessors();
+                });
+    int share = WorkerPool.threadsPerWorker(2);
+    String omp =
+        System.getenv("OMP_NUM_THREADS") != null ? System.getenv("OMP_NUM_THREADS") : "" + share;
+    assertThat(seen).containsOnly("yes null 1 " + omp + " " + share);
+  }
 }
