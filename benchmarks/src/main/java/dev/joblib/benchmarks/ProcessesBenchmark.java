@@ -57,7 +57,7 @@ public final class ProcessesBenchmark {
             3,
             () ->
                 processes()
-                    .option("idleTimeout", (1000 + run[0]++) + "s")
+                    .option("idleTimeout", (2000 + run[0]++) + "ms")
                     .map(List.of(1, 2), x -> ProcessHandle.current().pid()));
     Measure.print("processes.cold_start_2_workers", seconds, "s");
   }
