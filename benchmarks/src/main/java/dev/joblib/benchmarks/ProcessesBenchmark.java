@@ -65,15 +65,14 @@ public final class ProcessesBenchmark {
   private static void cpuBoundSpeedup() throws Exception {
     List<Integer> seeds = IntStream.range(0, CPU_TASKS).boxed().collect(Collectors.toList());
     long iterations = calibrate();
-    processes().map(seeds, s -> ThreadsBenchmark.spin(s, 1000)); // warm pool
     double one =
         Measure.medianSeconds(
-            0,
+            1,
             3,
             () -> Parallel.create().nJobs(1).map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
     double two =
         Measure.medianSeconds(
-            0, 3, () -> processes().map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
+            1, 3, () -> processes().map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
     Measure.print("processes.cpu_bound.njobs1", one, "s");
     Measure.print("processes.cpu_bound.njobs2", two, "s");
     Measure.print("processes.cpu_bound.speedup", one / two, "x");
@@ -119,12 +118,16 @@ public final class ProcessesBenchmark {
                         i)));
   }
 
-  /** The number of spin iterations that take about half a second on this machine. */
+  /**
+   * The number of spin iterations that take about half a second here, measured once JIT-compiled.
+   */
   private static long calibrate() {
-    long n = 1_000_000;
-    ThreadsBenchmark.spin(0, n);
+    long n = 20_000_000;
+    for (int i = 0; i < 5; i++) {
+      Measure.sink = ThreadsBenchmark.spin(i, n);
+    }
     long start = System.nanoTime();
-    ThreadsBenchmark.spin(0, n);
+    Measure.sink = ThreadsBenchmark.spin(0, n);
     double seconds = (System.nanoTime() - start) / 1e9;
     return (long) (n * 0.5 / seconds);
   }

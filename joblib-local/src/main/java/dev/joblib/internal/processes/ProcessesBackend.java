@@ -9,7 +9,6 @@ import dev.joblib.spi.Capability;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -70,11 +69,6 @@ public final class ProcessesBackend implements ParallelBackend {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     return new ProcessCall(
         pool, sink, memmap, loader != null ? loader : ProcessesBackend.class.getClassLoader());
-  }
-
-  /** The pids of this backend's pool's live workers (for tests and diagnostics). */
-  List<Long> workerPids() {
-    return WorkerPool.of(options).pids();
   }
 
   @Override

@@ -112,6 +112,9 @@ final class Worker {
       while (!retiring && !killed) {
         ProcessCall.Job job = pool.next();
         if (job == null) {
+          if (!process.isAlive()) {
+            break; // died while idle: replaced at once
+          }
           continue;
         }
         if (!process.isAlive()) {
