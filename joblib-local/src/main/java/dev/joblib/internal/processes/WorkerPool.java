@@ -194,6 +194,10 @@ final class WorkerPool {
     if (!userCpus) {
       cmd.add("-XX:ActiveProcessorCount=" + threadsPerWorker(key.nJobs()));
     }
+    if (key.jvmArgs().stream().noneMatch(a -> a.contains("OutOfMemory"))) {
+      cmd.add("-XX:+ExitOnOutOfMemoryError"); // a worker out of memory is replaced, not reused
+    }
+    cmd.add("-XX:+DisplayVMOutputToStderr"); // stdout carries the frames
     cmd.addAll(ProcessesOptions.inheritedJvmFlags());
     key.forwardedProperties().forEach((name, value) -> cmd.add("-D" + name + "=" + value));
     cmd.addAll(key.jvmArgs());

@@ -425,4 +425,35 @@ class ProcessesBackendTest {
         System.getenv("OMP_NUM_THREADS") != null ? System.getenv("OMP_NUM_THREADS") : "" + share;
     assertThat(seen).containsOnly("yes null 1 " + omp + " " + share);
   }
+
+  @Test
+  void aWorkerOutOfMemoryExitsAndIsReported() {
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .option("xmx", "64m")
+                    .map(range(2), x -> x == 1 ? new long[100_000_000].length : x))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.taskIndex()).isEqualTo(1);
+              WorkerDiedException died = (WorkerDiedException) e.getCause();
+              assertThat(died.exitCode()).isEqualTo(3);
+              assertThat(died.stderrTail()).contains("OutOfMemoryError");
+            });
+  }
+
+  @Test
+  void aWorkerKilledWhileIdleIsReplaced() throws Exception {
+    processes().map(range(2), x -> x);
+    List<Long> before = poolPids();
+    long victim = before.get(0);
+    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && (poolPids().contains(victim) || poolPids().size() < 2)) {
+      Thread.sleep(20);
+    }
+    assertThat(poolPids()).hasSize(2).doesNotContain(victim);
+    assertThat(processes().map(range(4), x -> x)).isEqualTo(range(4));
+  }
 }
