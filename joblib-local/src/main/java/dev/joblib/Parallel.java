@@ -91,7 +91,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public Parallel nJobs(int nJobs) {
-    return new Parallel(settings.withNJobs(Check.nJobs(nJobs)));
+    return new Parallel(settings.with(d -> d.nJobs = Check.nJobs(nJobs)));
   }
 
   /**
@@ -129,7 +129,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code batchSize} is less than 1
    */
   public Parallel batchSize(int batchSize) {
-    return new Parallel(settings.withBatchSize(Check.batchSize(batchSize)));
+    return new Parallel(settings.with(d -> d.batchSize = Check.batchSize(batchSize)));
   }
 
   /**
@@ -144,7 +144,7 @@ public final class Parallel implements AutoCloseable {
    */
   public Parallel preDispatch(String expression) {
     PreDispatch.validate(expression);
-    return new Parallel(settings.withPreDispatch(expression));
+    return new Parallel(settings.with(d -> d.preDispatch = expression));
   }
 
   /**
@@ -158,7 +158,7 @@ public final class Parallel implements AutoCloseable {
     if (tasks < 1) {
       throw new IllegalArgumentException("preDispatch must be at least 1, got " + tasks);
     }
-    return new Parallel(settings.withPreDispatch(Integer.toString(tasks)));
+    return new Parallel(settings.with(d -> d.preDispatch = Integer.toString(tasks)));
   }
 
   /**
@@ -172,7 +172,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public Parallel timeout(Duration timeout) {
-    return new Parallel(settings.withTimeout(Check.timeout(timeout)));
+    return new Parallel(settings.with(d -> d.timeout = Check.timeout(timeout)));
   }
 
   /**
@@ -184,7 +184,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code verbose} is negative
    */
   public Parallel verbose(int verbose) {
-    return new Parallel(settings.withVerbose(Check.verbose(verbose)));
+    return new Parallel(settings.with(d -> d.verbose = Check.verbose(verbose)));
   }
 
   /**
@@ -195,7 +195,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code listener} is null
    */
   public Parallel progress(ProgressListener listener) {
-    return new Parallel(settings.withProgress(Check.notNull(listener, "progress")));
+    return new Parallel(settings.with(d -> d.progress = Check.notNull(listener, "progress")));
   }
 
   /**
@@ -207,7 +207,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code require} is null
    */
   public Parallel require(Require require) {
-    return new Parallel(settings.withRequire(Check.notNull(require, "require")));
+    return new Parallel(settings.with(d -> d.require = Check.notNull(require, "require")));
   }
 
   /**
@@ -218,7 +218,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code prefer} is null
    */
   public Parallel prefer(Prefer prefer) {
-    return new Parallel(settings.withPrefer(Check.notNull(prefer, "prefer")));
+    return new Parallel(settings.with(d -> d.prefer = Check.notNull(prefer, "prefer")));
   }
 
   /**
@@ -229,7 +229,7 @@ public final class Parallel implements AutoCloseable {
    * @return a copy with this setting
    */
   public Parallel seed(long seed) {
-    return new Parallel(settings.withSeed(seed));
+    return new Parallel(settings.with(d -> d.seed = seed));
   }
 
   /**

@@ -77,6 +77,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private List<Object> current = List.of();
   private int cursor;
   private boolean ended;
+  private volatile boolean timedOut;
 
   ParallelCall(
       CallPlan plan,
@@ -361,6 +362,9 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
    * Called by the watchdog: starts the clock of batches that are likely running, fires on expiry.
    */
   private boolean checkTimeout() {
+    if (timedOut) {
+      return false;
+    }
     long now = System.nanoTime();
     long limit = plan.timeout().toNanos();
     int slots = plan.nJobs();
@@ -374,6 +378,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       if (p.startNanos == 0) {
         p.startNanos = now;
       } else if (now - p.startNanos > limit) {
+        timedOut = true;
         events.add(new TimedOut(p.firstIndex));
         call.cancel();
         return false;

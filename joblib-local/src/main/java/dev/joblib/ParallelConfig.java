@@ -100,7 +100,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code nJobs} is 0
      */
     public Builder nJobs(int nJobs) {
-      settings = settings.withNJobs(Check.nJobs(nJobs));
+      settings = settings.with(d -> d.nJobs = Check.nJobs(nJobs));
       return this;
     }
 
@@ -112,7 +112,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code batchSize} is less than 1
      */
     public Builder batchSize(int batchSize) {
-      settings = settings.withBatchSize(Check.batchSize(batchSize));
+      settings = settings.with(d -> d.batchSize = Check.batchSize(batchSize));
       return this;
     }
 
@@ -125,7 +125,7 @@ public final class ParallelConfig {
      */
     public Builder preDispatch(String expression) {
       PreDispatch.validate(expression);
-      settings = settings.withPreDispatch(expression);
+      settings = settings.with(d -> d.preDispatch = expression);
       return this;
     }
 
@@ -137,7 +137,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder timeout(Duration timeout) {
-      settings = settings.withTimeout(Check.timeout(timeout));
+      settings = settings.with(d -> d.timeout = Check.timeout(timeout));
       return this;
     }
 
@@ -149,7 +149,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code verbose} is negative
      */
     public Builder verbose(int verbose) {
-      settings = settings.withVerbose(Check.verbose(verbose));
+      settings = settings.with(d -> d.verbose = Check.verbose(verbose));
       return this;
     }
 
@@ -160,7 +160,7 @@ public final class ParallelConfig {
      * @return this builder
      */
     public Builder require(Require require) {
-      settings = settings.withRequire(Check.notNull(require, "require"));
+      settings = settings.with(d -> d.require = Check.notNull(require, "require"));
       return this;
     }
 
@@ -171,7 +171,7 @@ public final class ParallelConfig {
      * @return this builder
      */
     public Builder prefer(Prefer prefer) {
-      settings = settings.withPrefer(Check.notNull(prefer, "prefer"));
+      settings = settings.with(d -> d.prefer = Check.notNull(prefer, "prefer"));
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.joblib.spi.ParallelBackend;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The settings of a {@link Parallel} or a {@link ParallelConfig} scope; null means "not set here".
@@ -54,197 +55,80 @@ record Settings(
     return backendId != null || backendInstance != null;
   }
 
+  /** A copy with the changes {@code edit} makes to a mutable draft. */
+  Settings with(Consumer<Draft> edit) {
+    Draft draft = new Draft(this);
+    edit.accept(draft);
+    return draft.freeze();
+  }
+
+  /** A copy that names the backend by id (dropping any instance). */
   Settings withBackend(String id) {
-    return new Settings(
-        id,
-        null,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
+    return with(
+        d -> {
+          d.backendId = id;
+          d.backendInstance = null;
+        });
   }
 
+  /** A copy that uses a backend instance (dropping any id). */
   Settings withBackend(ParallelBackend instance) {
-    return new Settings(
-        null,
-        instance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
+    return with(
+        d -> {
+          d.backendId = null;
+          d.backendInstance = instance;
+        });
   }
 
-  Settings withNJobs(Integer n) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        n,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withBatchSize(Integer size) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        size,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withPreDispatch(String expr) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        expr,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withTimeout(Duration t) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        t,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withVerbose(Integer v) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        v,
-        progress,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withProgress(ProgressListener p) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        p,
-        require,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withRequire(Require r) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        r,
-        prefer,
-        seed,
-        options);
-  }
-
-  Settings withPrefer(Prefer p) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        p,
-        seed,
-        options);
-  }
-
-  Settings withSeed(Long s) {
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        s,
-        options);
-  }
-
+  /** A copy with one more backend option. */
   Settings withOption(String name, String value) {
-    Map<String, String> changed = new HashMap<>(options);
-    changed.put(name, value);
-    return new Settings(
-        backendId,
-        backendInstance,
-        nJobs,
-        batchSize,
-        preDispatch,
-        timeout,
-        verbose,
-        progress,
-        require,
-        prefer,
-        seed,
-        Map.copyOf(changed));
+    return with(d -> d.options.put(name, value));
+  }
+
+  /** Settings being changed; frozen back into an immutable record. */
+  static final class Draft {
+    String backendId;
+    ParallelBackend backendInstance;
+    Integer nJobs;
+    Integer batchSize;
+    String preDispatch;
+    Duration timeout;
+    Integer verbose;
+    ProgressListener progress;
+    Require require;
+    Prefer prefer;
+    Long seed;
+    final Map<String, String> options;
+
+    private Draft(Settings from) {
+      backendId = from.backendId;
+      backendInstance = from.backendInstance;
+      nJobs = from.nJobs;
+      batchSize = from.batchSize;
+      preDispatch = from.preDispatch;
+      timeout = from.timeout;
+      verbose = from.verbose;
+      progress = from.progress;
+      require = from.require;
+      prefer = from.prefer;
+      seed = from.seed;
+      options = new HashMap<>(from.options);
+    }
+
+    private Settings freeze() {
+      return new Settings(
+          backendId,
+          backendInstance,
+          nJobs,
+          batchSize,
+          preDispatch,
+          timeout,
+          verbose,
+          progress,
+          require,
+          prefer,
+          seed,
+          Map.copyOf(options));
+    }
   }
 }
