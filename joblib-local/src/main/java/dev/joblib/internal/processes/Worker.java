@@ -166,14 +166,16 @@ final class Worker {
         return true;
       }
       Frames.Frame reply;
+      IOException broken = null;
       try {
         Frames.write(toWorker, Frames.BATCH, payload);
         reply = Frames.read(fromWorker);
       } catch (IOException e) {
         reply = null;
+        broken = e;
       }
       if (reply == null || reply.type() != Frames.OUTCOME) {
-        died(job);
+        died(job, broken);
         return false;
       }
       current = null;
@@ -185,14 +187,17 @@ final class Worker {
     }
   }
 
-  private void died(ProcessCall.Job job) throws InterruptedException {
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      kill(); // it closed its pipe but lives on
+  private void died(ProcessCall.Job job, IOException broken) throws InterruptedException {
+    boolean cancelled = killed;
+    boolean garbled = broken != null && !(broken instanceof java.io.EOFException);
+    boolean stillRunning = !process.waitFor(garbled ? 1 : 5, TimeUnit.SECONDS);
+    if (stillRunning) {
+      kill(); // it broke the protocol (closed or garbled its stdout) but lives on
       process.waitFor(5, TimeUnit.SECONDS);
     }
     stderrPump.join(1000);
     ProcessCall call = job.call();
-    if (killed || call.isCancelled()) {
+    if (cancelled || call.isCancelled()) {
       return;
     }
     int exit = process.isAlive() ? -1 : process.exitValue();
@@ -209,7 +214,12 @@ final class Worker {
             + ") died while running task "
             + index
             + ": "
-            + describeExit(exit)
+            + (stillRunning
+                ? "it broke the frame protocol ("
+                    + broken
+                    + ") and was killed, "
+                    + describeExit(exit)
+                : describeExit(exit))
             + "; the pool replaces it."
             + (lines.isEmpty() ? " It wrote nothing to stderr." : " Last stderr lines:\n" + lines);
     call.deliver(

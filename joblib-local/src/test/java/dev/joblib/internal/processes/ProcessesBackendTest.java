@@ -456,4 +456,29 @@ class ProcessesBackendTest {
     assertThat(poolPids()).hasSize(2).doesNotContain(victim);
     assertThat(processes().map(range(4), x -> x)).isEqualTo(range(4));
   }
+
+  @Test
+  void aTaskThatWritesToTheRealStdoutBreaksOnlyItsWorker() {
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .map(
+                        range(2),
+                        x -> {
+                          if (x == 1) {
+                            var out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+                            out.write("garbage\n".getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                            Thread.sleep(60_000);
+                          }
+                          return x;
+                        }))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.taskIndex()).isEqualTo(1);
+              assertThat(e.getCause()).hasMessageContaining("broke the frame protocol");
+            });
+    assertThat(processes().map(range(4), x -> x)).isEqualTo(range(4));
+  }
 }
