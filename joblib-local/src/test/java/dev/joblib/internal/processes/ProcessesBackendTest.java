@@ -481,4 +481,17 @@ class ProcessesBackendTest {
             });
     assertThat(processes().map(range(4), x -> x)).isEqualTo(range(4));
   }
+
+  @Test
+  void preferProcessesPicksThisBackend() {
+    List<String> backends =
+        Parallel.create()
+            .nJobs(2)
+            .prefer(dev.joblib.Prefer.PROCESSES)
+            .map(
+                range(2),
+                x -> TaskContext.current().backend() + " " + ProcessHandle.current().pid());
+    assertThat(backends)
+        .allSatisfy(b -> assertThat(b).startsWith("processes ").doesNotEndWith(" " + SELF));
+  }
 }
