@@ -3,7 +3,11 @@ package dev.joblib.benchmarks;
 import static dev.joblib.Joblib.delayed;
 
 import dev.joblib.Parallel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -73,9 +77,32 @@ public final class ProcessesBenchmark {
     double two =
         Measure.medianSeconds(
             1, 3, () -> processes().map(seeds, s -> ThreadsBenchmark.spin(s, iterations)));
+    // the machine's ceiling in the same run: the same tasks on two plain JDK threads
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    double plain;
+    try {
+      plain =
+          Measure.medianSeconds(
+              1,
+              3,
+              () -> {
+                List<Future<Long>> futures = new ArrayList<>();
+                for (Integer s : seeds) {
+                  futures.add(pool.submit(() -> ThreadsBenchmark.spin(s, iterations)));
+                }
+                long x = 0;
+                for (Future<Long> f : futures) {
+                  x ^= f.get();
+                }
+                return x;
+              });
+    } finally {
+      pool.shutdown();
+    }
     Measure.print("processes.cpu_bound.njobs1", one, "s");
     Measure.print("processes.cpu_bound.njobs2", two, "s");
     Measure.print("processes.cpu_bound.speedup", one / two, "x");
+    Measure.print("processes.cpu_bound.plain_2_threads_baseline_speedup", one / plain, "x");
   }
 
   private static void tinyTasks() throws Exception {
