@@ -6,6 +6,7 @@ import dev.joblib.internal.SequentialBackend;
 import dev.joblib.internal.ThreadsBackend;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.lang.ref.Cleaner;
@@ -410,7 +411,7 @@ public final class Parallel implements AutoCloseable {
 
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    CallPlan plan = plan();
+    CallPlan plan = plan(total);
     workers.begin();
     try {
       return new ParallelCall<R>(plan, tasks, total, ordered, workers::end).start();
@@ -421,10 +422,10 @@ public final class Parallel implements AutoCloseable {
   }
 
   /** Resolves the settings against the open scope, the enclosing task and the defaults. */
-  private CallPlan plan() {
+  private CallPlan plan(OptionalLong total) {
     RunningTask outer = RunningTask.current();
     if (outer != null && outer.nestingLevel() > 0) {
-      return nestedPlan(outer);
+      return nestedPlan(outer, total);
     }
     Settings scope = ParallelConfig.current();
     Settings merged = scope.overlaidWith(settings);
@@ -463,7 +464,7 @@ public final class Parallel implements AutoCloseable {
         backend,
         effective,
         merged.batchSize(),
-        preDispatch(merged, backend, effective),
+        preDispatch(merged, backend, effective, total),
         merged.timeout(),
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
@@ -472,7 +473,7 @@ public final class Parallel implements AutoCloseable {
         sequential ? 0 : 1);
   }
 
-  private CallPlan nestedPlan(RunningTask outer) {
+  private CallPlan nestedPlan(RunningTask outer, OptionalLong total) {
     Settings merged = ParallelConfig.current().overlaidWith(settings);
     String id = outer.nestedBackend();
     boolean sequential = id.equals(SequentialBackend.ID);
@@ -489,7 +490,7 @@ public final class Parallel implements AutoCloseable {
         backend,
         effective,
         merged.batchSize(),
-        preDispatch(merged, backend, effective),
+        preDispatch(merged, backend, effective, total),
         merged.timeout(),
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
@@ -498,12 +499,22 @@ public final class Parallel implements AutoCloseable {
         outer.nestingLevel() + 1);
   }
 
-  private static int preDispatch(Settings merged, ParallelBackend backend, int nJobs) {
-    String expression =
-        merged.preDispatch() != null
-            ? merged.preDispatch()
-            : backend.dispatchPolicy().defaultPreDispatch();
-    return PreDispatch.evaluate(expression, nJobs);
+  /**
+   * The user's pre-dispatch, else the backend's default; a backend fed in waves gets an input of
+   * known size as one wave, since each wave costs it a job and a sized input has no laziness to
+   * keep (not with a timeout: a wave's batches grow with the wave, and the timeout is per batch).
+   */
+  private static int preDispatch(
+      Settings merged, ParallelBackend backend, int nJobs, OptionalLong total) {
+    if (merged.preDispatch() != null) {
+      return PreDispatch.evaluate(merged.preDispatch(), nJobs);
+    }
+    DispatchPolicy policy = backend.dispatchPolicy();
+    int window = PreDispatch.evaluate(policy.defaultPreDispatch(), nJobs);
+    if (policy.waves() && total.isPresent() && merged.timeout() == null) {
+      return (int) Math.max(window, Math.min(total.getAsLong(), PreDispatch.ALL));
+    }
+    return window;
   }
 
   private static void requireSharedMemoryIfAsked(Settings merged, ParallelBackend backend) {

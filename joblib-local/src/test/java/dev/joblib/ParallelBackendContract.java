@@ -244,21 +244,29 @@ public abstract class ParallelBackendContract {
   }
 
   @Test
-  void preDispatchBoundsTheReadAhead() {
+  void preDispatchBoundsTheTasksReadAheadOfTheCompletedOnes() {
+    Probe probe = Probe.create();
     AtomicInteger produced = new AtomicInteger();
     Stream<Task<Integer>> endless =
         Stream.iterate(0, i -> i + 1)
             .map(
                 i -> {
                   produced.incrementAndGet();
-                  return delayed(x -> x, i);
+                  return delayed(
+                      x -> {
+                        probe.mark("done-" + x);
+                        return x;
+                      },
+                      i);
                 });
     try (Stream<Integer> results =
         parallel(workers()).batchSize(1).preDispatch("n_jobs").stream(endless)) {
       assertThat(results.findFirst()).contains(0);
+      // completions free the window again, so only the tasks read beyond the completed ones are
+      // bounded: the window, one batch per worker to keep them busy, one refill per completion
+      long read = produced.get();
+      assertThat(read).isLessThanOrEqualTo(probe.count("done-") + 4 * workers() + 2);
     }
-    // the window, one batch per worker to keep them busy, and one refill per completion
-    assertThat(produced.get()).isLessThanOrEqualTo(4 * workers() + 2);
   }
 
   @Test

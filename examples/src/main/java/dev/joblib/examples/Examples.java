@@ -22,6 +22,8 @@ public final class Examples {
     JOBS.put("shared-memory", SharedMemory::main);
     JOBS.put("random-state", RandomState::main);
     JOBS.put("reuse", ReuseWorkers::main);
+    JOBS.put("pi", MonteCarloPi::main);
+    JOBS.put("parallel-loop", ParallelLoop::main);
   }
 
   private Examples() {}

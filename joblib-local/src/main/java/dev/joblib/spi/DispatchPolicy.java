@@ -10,7 +10,8 @@ import java.util.Objects;
  * a batch takes between {@link #minBatchDuration()} and {@link #maxBatchDuration()} (doubling at
  * most per step). With {@link #waves()} the tasks taken from the input per pre-dispatch window are
  * split evenly into batches and submitted together, and the next window starts when the whole wave
- * is done: the shape a backend wants when each submission is a job or a pipeline.
+ * is done: the shape a backend wants when each submission is a job or a pipeline. An input of known
+ * size is then read as one wave unless the user sets {@code preDispatch} or a timeout.
  *
  * @param autoBatching whether {@code batchSize} "auto" tunes the size (otherwise it is 1)
  * @param minBatchDuration batches faster than this grow

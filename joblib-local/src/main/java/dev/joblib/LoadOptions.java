@@ -1,0 +1,260 @@
+package dev.joblib;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How {@code Joblib.load} reads: memory-mapping, the deserialization filter's allow-list and
+ * limits, and signature verification. Immutable; each {@code with} method returns a copy.
+ *
+ * <p>Every load runs under an {@link java.io.ObjectInputFilter}. By default it refuses the classes
+ * of known deserialization gadget chains (Commons Collections functors, Xalan templates, Groovy,
+ * Spring, RMI, JNDI, reflection proxies and more, see docs/persistence.md) and bounds the graph's
+ * depth, references and array lengths. With {@link #allow(String...)} it switches to allow-list
+ * mode: only the listed classes, plus the JDK's value and collection types, may be loaded. A filter
+ * set for the whole JVM ({@code jdk.serialFilter}) is applied as well.
+ *
+ * @since 0.1
+ */
+public final class LoadOptions {
+  private static final Pattern PATTERN =
+      Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*\\*|\\.\\*)?");
+  private static final LoadOptions DEFAULTS =
+      new LoadOptions(false, List.of(), null, 2_000, 100_000_000L, Integer.MAX_VALUE - 8);
+
+  private final boolean mmap;
+  private final List<String> allowed;
+  private final byte[] key;
+  private final long maxDepth;
+  private final long maxReferences;
+  private final long maxArrayLength;
+
+  private LoadOptions(
+      boolean mmap,
+      List<String> allowed,
+      byte[] key,
+      long maxDepth,
+      long maxReferences,
+      long maxArrayLength) {
+    this.mmap = mmap;
+    this.allowed = allowed;
+    this.key = key;
+    this.maxDepth = maxDepth;
+    this.maxReferences = maxReferences;
+    this.maxArrayLength = maxArrayLength;
+  }
+
+  /**
+   * No mapping, default filter, no signature check.
+   *
+   * @return the defaults
+   */
+  public static LoadOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * The defaults with memory-mapping on (joblib's {@code mmap_mode="r"}).
+   *
+   * @return the options
+   * @see #withMmap(boolean)
+   */
+  public static LoadOptions mmap() {
+    return DEFAULTS.withMmap(true);
+  }
+
+  /**
+   * The defaults in allow-list mode.
+   *
+   * @param patterns class patterns: {@code com.acme.Model} (one class), {@code com.acme.*} (the
+   *     classes of one package) or {@code com.acme.**} (a package and its sub-packages)
+   * @return the options
+   * @throws IllegalArgumentException if a pattern is malformed or none is given
+   * @see #withAllowed(String...)
+   */
+  public static LoadOptions allow(String... patterns) {
+    return DEFAULTS.withAllowed(patterns);
+  }
+
+  /**
+   * The defaults, requiring a valid HMAC-SHA256 signature under {@code key}.
+   *
+   * @param key the key the dump was signed with
+   * @return the options
+   * @throws IllegalArgumentException if {@code key} is shorter than 16 bytes
+   * @see #withVerification(byte[])
+   */
+  public static LoadOptions verify(byte[] key) {
+    return DEFAULTS.withVerification(key);
+  }
+
+  /**
+   * A copy with memory-mapping on or off. When on and the dump is an uncompressed file, primitive
+   * {@link java.nio.Buffer}s stored in it come back as read-only buffers mapped on the file, in
+   * O(1) whatever their size, and their bytes are not checksummed at load. Java arrays cannot be
+   * backed by a mapping, so {@code double[]} and friends are read (fast) as usual. Compressed files
+   * and streams ignore the setting.
+   *
+   * @param on whether to map
+   * @return the copy
+   */
+  public LoadOptions withMmap(boolean on) {
+    return new LoadOptions(on, allowed, key, maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * A copy in allow-list mode with these patterns added.
+   *
+   * @param patterns see {@link #allow(String...)}
+   * @return the copy
+   * @throws IllegalArgumentException if a pattern is malformed or none is given
+   */
+  public LoadOptions withAllowed(String... patterns) {
+    Objects.requireNonNull(patterns, "patterns must not be null");
+    if (patterns.length == 0) {
+      throw new IllegalArgumentException("give at least one class pattern, such as com.acme.**");
+    }
+    List<String> all = new ArrayList<>(allowed);
+    for (String p : patterns) {
+      if (p == null || !PATTERN.matcher(p).matches()) {
+        throw new IllegalArgumentException(
+            "class pattern must look like com.acme.Model, com.acme.* or com.acme.**, got '"
+                + p
+                + "'");
+      }
+      all.add(p);
+    }
+    return new LoadOptions(mmap, List.copyOf(all), key, maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * A copy that requires a valid HMAC-SHA256 signature under {@code key}: an unsigned dump, or a
+   * signed one with any byte altered, is refused before anything is deserialized.
+   *
+   * @param key the key, at least 16 bytes (copied)
+   * @return the copy
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is shorter than 16 bytes
+   */
+  public LoadOptions withVerification(byte[] key) {
+    return new LoadOptions(
+        mmap, allowed, DumpOptions.checkKey(key), maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * A copy with other filter limits.
+   *
+   * @param maxDepth the deepest nesting of objects allowed (default 2000)
+   * @param maxReferences the most object references allowed (default 100 million)
+   * @param maxArrayLength the longest array allowed, in elements (default the JVM's limit)
+   * @return the copy
+   * @throws IllegalArgumentException if a limit is not positive
+   */
+  public LoadOptions withLimits(long maxDepth, long maxReferences, long maxArrayLength) {
+    if (maxDepth < 1 || maxReferences < 1 || maxArrayLength < 1) {
+      throw new IllegalArgumentException(
+          "limits must be positive, got maxDepth="
+              + maxDepth
+              + ", maxReferences="
+              + maxReferences
+              + ", maxArrayLength="
+              + maxArrayLength);
+    }
+    return new LoadOptions(mmap, allowed, key, maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * Whether memory-mapping is on.
+   *
+   * @return true if on
+   */
+  public boolean isMmap() {
+    return mmap;
+  }
+
+  /**
+   * The allow-list patterns; empty in the default (deny-list) mode.
+   *
+   * @return the patterns, unmodifiable
+   */
+  public List<String> allowed() {
+    return allowed;
+  }
+
+  /**
+   * Whether a signature is required.
+   *
+   * @return true if a key was given
+   */
+  public boolean verifiesSignature() {
+    return key != null;
+  }
+
+  /**
+   * The deepest nesting allowed.
+   *
+   * @return the limit
+   */
+  public long maxDepth() {
+    return maxDepth;
+  }
+
+  /**
+   * The most references allowed.
+   *
+   * @return the limit
+   */
+  public long maxReferences() {
+    return maxReferences;
+  }
+
+  /**
+   * The longest array allowed.
+   *
+   * @return the limit, in elements
+   */
+  public long maxArrayLength() {
+    return maxArrayLength;
+  }
+
+  byte[] key() {
+    return key;
+  }
+
+  @Override
+  public String toString() {
+    return "LoadOptions[mmap="
+        + mmap
+        + ", allowed="
+        + allowed
+        + ", verify="
+        + verifiesSignature()
+        + ", maxDepth="
+        + maxDepth
+        + ", maxReferences="
+        + maxReferences
+        + ", maxArrayLength="
+        + maxArrayLength
+        + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LoadOptions l
+        && l.mmap == mmap
+        && l.allowed.equals(allowed)
+        && Arrays.equals(l.key, key)
+        && l.maxDepth == maxDepth
+        && l.maxReferences == maxReferences
+        && l.maxArrayLength == maxArrayLength;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        mmap, allowed, Arrays.hashCode(key), maxDepth, maxReferences, maxArrayLength);
+  }
+}

@@ -1,0 +1,329 @@
+package dev.joblib.internal.io;
+
+import dev.joblib.PersistenceException;
+import dev.joblib.PersistenceException.Reason;
+import dev.joblib.spi.Compressor;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/** Reads the body of one dump (see {@link Format}) after its header was checked. */
+final class DumpReader {
+  private final ReadConfig config;
+  private final Path path;
+
+  DumpReader(ReadConfig config, Path path) {
+    this.config = config;
+    this.path = path;
+  }
+
+  /** The header fields the load needs. */
+  record Header(int version, boolean signed, String compressor, int length) {}
+
+  Header readHeader(InputStream in) throws IOException {
+    byte[] fixed = in.readNBytes(7);
+    if (fixed.length < 4 || !Arrays.equals(fixed, 0, 4, Format.MAGIC, 0, 4)) {
+      throw fail(Reason.NOT_A_DUMP, "is not a joblib dump (bad magic bytes)", null);
+    }
+    if (fixed.length < 7) {
+      throw fail(Reason.TRUNCATED, "is truncated inside its header", null);
+    }
+    int version = fixed[4] & 0xff;
+    if (version < 1 || version > Format.VERSION) {
+      throw fail(
+          Reason.UNSUPPORTED_VERSION,
+          "has dump format version "
+              + version
+              + "; this library reads versions 1 to "
+              + Format.VERSION
+              + " (was it written by a newer joblib?)",
+          null);
+    }
+    int flags = fixed[5] & 0xff;
+    int nameLength = fixed[6] & 0xff;
+    byte[] name = in.readNBytes(nameLength);
+    if (name.length < nameLength) {
+      throw fail(Reason.TRUNCATED, "is truncated inside its header", null);
+    }
+    String compressor = new String(name, StandardCharsets.US_ASCII);
+    return new Header(version, (flags & Format.FLAG_SIGNED) != 0, compressor, 7 + nameLength);
+  }
+
+  /** Reads the body from {@code raw} (positioned just after the header). */
+  Object readBody(Header header, RawInput raw) {
+    try {
+      boolean compressed = !CompressorRegistry.NONE.equals(header.compressor());
+      InputStream body = raw;
+      if (compressed) {
+        Compressor c = CompressorRegistry.find(header.compressor());
+        if (c == null) {
+          throw fail(
+              Reason.UNKNOWN_COMPRESSOR,
+              "is compressed with '"
+                  + header.compressor()
+                  + "', which is not registered; known: "
+                  + CompressorRegistry.names(),
+              null);
+        }
+        body = c.decompress(raw);
+      }
+      fromFile = raw.isChannel();
+      return parse(body, compressed || !raw.isChannel() ? null : raw);
+    } catch (PersistenceException e) {
+      throw e;
+    } catch (EOFException e) {
+      throw fail(Reason.TRUNCATED, "is truncated: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw fail(Reason.CORRUPT, "is corrupt: " + e, e);
+    }
+  }
+
+  private Object parse(InputStream body, RawInput raw) throws IOException {
+    long graphLength = readLong(body);
+    if (graphLength < 0
+        || graphLength > Integer.MAX_VALUE - 8
+        || (raw != null && graphLength > raw.remaining())) {
+      throw fail(Reason.CORRUPT, "is corrupt: object stream length " + graphLength, null);
+    }
+    byte[] graph = readExactly(body, (int) graphLength, "the object stream");
+    checkCrc(body, graph, "the object stream");
+    int count = readInt(body);
+    if (count < 0 || count > graphLength / 4) {
+      throw fail(Reason.CORRUPT, "is corrupt: block count " + count, null);
+    }
+    byte[] table = new byte[4 + 10 * count];
+    ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).putInt(count);
+    byte[] entries = readExactly(body, 10 * count, "the block table");
+    System.arraycopy(entries, 0, table, 4, entries.length);
+    checkCrc(body, table, "the block table");
+    ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
+    t.getInt();
+    Object[] blocks = new Object[count];
+    for (int i = 0; i < count; i++) {
+      blocks[i] = readBlock(body, raw, i, t.get() & 0xff, t.get() & 0xff, t.getLong());
+    }
+    byte[] end = readExactly(body, 4, "the end marker");
+    if (!Arrays.equals(end, Format.END)) {
+      throw fail(Reason.CORRUPT, "is corrupt: bad end marker", null);
+    }
+    if (raw == null && fromFile && body.read() != -1) {
+      // reading to the end makes the decompressor check its own trailer (length, checksum)
+      throw fail(Reason.CORRUPT, "is corrupt: data follows the end marker", null);
+    }
+    if (raw != null && raw.remaining() != 0) {
+      throw fail(
+          Reason.CORRUPT, "is corrupt: " + raw.remaining() + " unexpected trailing bytes", null);
+    }
+    return deserialize(graph, blocks);
+  }
+
+  private Object readBlock(
+      InputStream body, RawInput raw, int index, int type, int flags, long count)
+      throws IOException {
+    if (type < Primitives.BOOLEAN || type > Primitives.DOUBLE || (flags & ~3) != 0) {
+      throw fail(Reason.CORRUPT, "is corrupt: block " + index + " has type " + type, null);
+    }
+    if (count < 0 || count > config.maxArrayLength() || count > Integer.MAX_VALUE - 8) {
+      throw fail(
+          Reason.REFUSED,
+          "holds block "
+              + index
+              + " of "
+              + count
+              + " elements, over maxArrayLength "
+              + config.maxArrayLength(),
+          null);
+    }
+    int size = Primitives.size(type);
+    long bytes = count * size;
+    boolean isBuffer = (flags & Format.BLOCK_BUFFER) != 0;
+    if (raw != null) {
+      long pad = Format.padding(raw.position());
+      if (pad + bytes + 4 > raw.remaining()) {
+        throw fail(
+            Reason.TRUNCATED,
+            "is truncated: block "
+                + index
+                + " needs "
+                + (pad + bytes + 4)
+                + " bytes, "
+                + raw.remaining()
+                + " left",
+            null);
+      }
+      raw.skipExactly(pad);
+      if (isBuffer && config.mmap() && type != Primitives.BOOLEAN) {
+        FileChannel ch = raw.channel();
+        ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, raw.position(), bytes);
+        raw.skipExactly(bytes + 4);
+        return Primitives.view(mapped, type);
+      }
+    } else {
+      // position in the body is not tracked for compressed data: read the padding we wrote
+      // (its length is implied by the writer's alignment, recomputed from the stream position)
+      skipPadding(body);
+    }
+    CRC32C crc = new CRC32C();
+    Object array = Primitives.newArray(type, (int) count);
+    if (raw != null) {
+      raw.readElements(array, type, (int) count, crc);
+    } else {
+      readElements(body, array, type, (int) count, crc);
+    }
+    bodyPosition += bytes;
+    int stored = readInt(body);
+    if (stored != (int) crc.getValue()) {
+      throw fail(Reason.CORRUPT, "is corrupt: checksum mismatch in block " + index, null);
+    }
+    return isBuffer ? toBuffer(array, type, (flags & Format.BLOCK_DIRECT) != 0) : array;
+  }
+
+  private long bodyPosition;
+  private boolean fromFile;
+  private long headerLength;
+
+  void headerLength(long length) {
+    this.headerLength = length;
+  }
+
+  private void skipPadding(InputStream body) throws IOException {
+    int pad = Format.padding(headerLength + bodyPosition);
+    readExactly(body, pad, "block padding");
+  }
+
+  private void readElements(InputStream body, Object array, int type, int count, CRC32C crc)
+      throws IOException {
+    int size = Primitives.size(type);
+    int perChunk = Format.CHUNK / size;
+    byte[] chunk = new byte[Math.min(Format.CHUNK, count * size)];
+    for (int done = 0; done < count; ) {
+      int n = Math.min(perChunk, count - done);
+      int got = body.readNBytes(chunk, 0, n * size);
+      if (got < n * size) {
+        throw new EOFException("data ends inside a block of " + count + " elements");
+      }
+      crc.update(chunk, 0, n * size);
+      Primitives.get(ByteBuffer.wrap(chunk, 0, n * size), array, done, n);
+      done += n;
+    }
+  }
+
+  private static Buffer toBuffer(Object array, int type, boolean direct) {
+    if (direct) {
+      int size = Primitives.size(type);
+      int n = Primitives.length(array);
+      ByteBuffer d = ByteBuffer.allocateDirect(n * size).order(ByteOrder.LITTLE_ENDIAN);
+      Primitives.put(d, array, 0, n);
+      d.flip();
+      return Primitives.view(d, type);
+    }
+    switch (type) {
+      case Primitives.BYTE:
+        return ByteBuffer.wrap((byte[]) array);
+      case Primitives.CHAR:
+        return java.nio.CharBuffer.wrap((char[]) array);
+      case Primitives.SHORT:
+        return java.nio.ShortBuffer.wrap((short[]) array);
+      case Primitives.INT:
+        return java.nio.IntBuffer.wrap((int[]) array);
+      case Primitives.LONG:
+        return java.nio.LongBuffer.wrap((long[]) array);
+      case Primitives.FLOAT:
+        return java.nio.FloatBuffer.wrap((float[]) array);
+      case Primitives.DOUBLE:
+        return java.nio.DoubleBuffer.wrap((double[]) array);
+      default:
+        throw new IllegalArgumentException("no buffer of booleans");
+    }
+  }
+
+  private Object deserialize(byte[] graph, Object[] blocks) {
+    LoadFilter filter =
+        new LoadFilter(
+            config.allowed(), config.maxDepth(), config.maxReferences(), config.maxArrayLength());
+    try (GraphInput in = new GraphInput(new ByteArrayInputStream(graph), blocks)) {
+      in.setObjectInputFilter(filter);
+      return in.readObject();
+    } catch (InvalidClassException e) {
+      if (filter.refused() != null) {
+        throw fail(Reason.REFUSED, "was refused by the load filter: " + filter.refused(), e);
+      }
+      throw fail(Reason.CORRUPT, "holds an incompatible class: " + e.getMessage(), e);
+    } catch (ClassNotFoundException e) {
+      throw fail(
+          Reason.CLASS_NOT_FOUND,
+          "holds class " + e.getMessage() + ", which is not on the classpath",
+          e);
+    } catch (IOException | RuntimeException e) {
+      if (filter.refused() != null) {
+        throw fail(Reason.REFUSED, "was refused by the load filter: " + filter.refused(), e);
+      }
+      throw fail(Reason.CORRUPT, "is corrupt: the object stream cannot be read: " + e, e);
+    }
+  }
+
+  private void checkCrc(InputStream body, byte[] data, String what) throws IOException {
+    int stored = readInt(body);
+    if (stored != DumpWriter.crc(data, 0, data.length)) {
+      throw fail(Reason.CORRUPT, "is corrupt: checksum mismatch in " + what, null);
+    }
+  }
+
+  private byte[] readExactly(InputStream in, int n, String what) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw fail(Reason.TRUNCATED, "is truncated inside " + what, null);
+    }
+    bodyPosition += n;
+    return b;
+  }
+
+  private long readLong(InputStream in) throws IOException {
+    return ByteBuffer.wrap(readExactly(in, 8, "a length")).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
+  private int readInt(InputStream in) throws IOException {
+    return ByteBuffer.wrap(readExactly(in, 4, "a length or checksum"))
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .getInt();
+  }
+
+  PersistenceException fail(Reason reason, String what, Throwable cause) {
+    return new PersistenceException(reason, DumpWriter.where(path) + " " + what, path, cause);
+  }
+
+  /** The object stream, with out-of-band placeholders replaced by their blocks. */
+  private static final class GraphInput extends ObjectInputStream {
+    private final Object[] blocks;
+
+    GraphInput(InputStream in, Object[] blocks) throws IOException {
+      super(in);
+      this.blocks = blocks;
+      enableResolveObject(true);
+    }
+
+    @Override
+    protected Object resolveObject(Object obj) throws IOException {
+      if (obj instanceof OutOfBand ref) {
+        if (ref.index() < 0 || ref.index() >= blocks.length) {
+          throw new InvalidObjectException(
+              "reference to block " + ref.index() + " of " + blocks.length);
+        }
+        return blocks[ref.index()];
+      }
+      return obj;
+    }
+  }
+}

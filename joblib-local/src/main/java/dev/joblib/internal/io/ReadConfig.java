@@ -1,0 +1,21 @@
+package dev.joblib.internal.io;
+
+import java.util.List;
+
+/**
+ * What a load may do (unpacked from {@code LoadOptions}).
+ *
+ * @param mmap map uncompressed buffers instead of reading them
+ * @param allowed allow-list patterns, empty for deny-list mode
+ * @param key HMAC key to verify with, or null
+ * @param maxDepth filter limit
+ * @param maxReferences filter limit
+ * @param maxArrayLength filter limit, also applied to out-of-band blocks
+ */
+public record ReadConfig(
+    boolean mmap,
+    List<String> allowed,
+    byte[] key,
+    long maxDepth,
+    long maxReferences,
+    long maxArrayLength) {}

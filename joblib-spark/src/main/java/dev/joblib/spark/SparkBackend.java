@@ -1,0 +1,141 @@
+package dev.joblib.spark;
+
+import dev.joblib.spark.internal.SessionLease;
+import dev.joblib.spark.internal.SparkEngine;
+import dev.joblib.spi.BackendCall;
+import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.CallInfo;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.ParallelBackend;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The "spark" backend on a session you hold: {@code Parallel} calls run as Spark jobs on its
+ * cluster.
+ *
+ * <pre>{@code
+ * SparkSession spark = SparkSession.builder().getOrCreate();
+ * try (Parallel p = Parallel.create().backend(SparkBackend.of(spark))) {
+ *   List<Double> scores = p.map(grid, params -> fit(params));
+ * }
+ * }</pre>
+ *
+ * <p>Without a session in hand, select the backend by id: {@code ParallelConfig.use("spark")} or
+ * {@code Parallel.create().backend("spark")} use the process's active session, or create one from
+ * the {@code spark.*} system properties ({@code local[*]} when no master is set) and stop it when
+ * the last backend using it closes.
+ *
+ * <p>Each call runs in its own Spark job group: the first failure or a timeout cancels the group
+ * and interrupts the running tasks. A task's exception is caught on the executor and returned as
+ * data, so Spark does not retry a deterministic error; executor loss is left to Spark's retries.
+ * Functions and arguments must be serializable; the first task is checked before anything runs.
+ * This backend never stops the session given here.
+ *
+ * @since 0.1
+ */
+public final class SparkBackend implements ParallelBackend {
+  private final SparkEngine engine;
+
+  private SparkBackend(SparkEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * A backend on {@code session} that uses all the cluster's cores (re-read at every call, so
+   * executors added by dynamic allocation count).
+   *
+   * @param session a running session, not stopped by this backend
+   * @return the backend
+   * @throws NullPointerException if {@code session} is null
+   */
+  public static SparkBackend of(SparkSession session) {
+    return of(session, -1);
+  }
+
+  /**
+   * A backend on {@code session} running at most {@code nJobs} Spark tasks at once.
+   *
+   * @param session a running session, not stopped by this backend
+   * @param nJobs positive: at most that many tasks at once; -1: all the cluster's cores; -2: all
+   *     but one, ...
+   * @return the backend
+   * @throws NullPointerException if {@code session} is null
+   * @throws IllegalArgumentException if {@code nJobs} is 0
+   */
+  public static SparkBackend of(SparkSession session, int nJobs) {
+    Objects.requireNonNull(session, "session");
+    if (nJobs == 0) {
+      throw new IllegalArgumentException(
+          "nJobs must be positive or negative (-1 = all the cluster's cores), got 0");
+    }
+    return new SparkBackend(new SparkEngine(SessionLease.of(session), nJobs));
+  }
+
+  /**
+   * Returns {@code "spark"}.
+   *
+   * @return the backend id
+   */
+  @Override
+  public String id() {
+    return engine.id();
+  }
+
+  /**
+   * Returns {@link Capability#REMOTE}, {@link Capability#INTERRUPT} and {@link
+   * Capability#INCREMENTAL_RESULTS}.
+   *
+   * @return the capabilities
+   */
+  @Override
+  public Set<Capability> capabilities() {
+    return engine.capabilities();
+  }
+
+  /**
+   * Returns the number of Spark tasks a call runs at once: the requested number, or the cluster's
+   * current cores (Spark's default parallelism) for -1.
+   *
+   * @return at least 1
+   */
+  @Override
+  public int nJobs() {
+    return engine.nJobs();
+  }
+
+  /**
+   * Returns a policy that submits large waves of batches, one Spark job per wave.
+   *
+   * @return the dispatch policy
+   */
+  @Override
+  public DispatchPolicy dispatchPolicy() {
+    return engine.dispatchPolicy();
+  }
+
+  /**
+   * Starts a call in a new Spark job group.
+   *
+   * @param info the call's id, timeout and size
+   * @param sink receives the batches' outcomes
+   * @return the call
+   */
+  @Override
+  public BackendCall startCall(CallInfo info, BatchSink sink) {
+    return engine.startCall(info, sink);
+  }
+
+  /** Releases the backend's event thread; the session stays running. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SparkBackend(" + engine + ")";
+  }
+}

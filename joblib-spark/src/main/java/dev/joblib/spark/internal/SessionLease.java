@@ -1,0 +1,142 @@
+package dev.joblib.spark.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import org.apache.spark.sql.SparkSession;
+import scala.Option;
+
+/**
+ * Where a backend's {@link SparkSession} comes from, and whether the backend must stop it.
+ *
+ * <p>A session given by the user is never stopped. Otherwise the backend uses the session the
+ * process already has (active or default; not stopped either), or creates one from the {@code
+ * spark.*} system properties (as spark-submit sets them; {@code local[*]} with the UI off when no
+ * master is set). A created session is shared by every backend that needs one and stopped when the
+ * last of them closes.
+ */
+public abstract class SessionLease {
+  private static final System.Logger LOG = System.getLogger(SessionLease.class.getName());
+  private static SparkSession owned;
+  private static int ownedUsers;
+
+  SessionLease() {}
+
+  /**
+   * Returns the session, acquiring it on first use.
+   *
+   * @return a running session
+   */
+  public abstract SparkSession session();
+
+  /** Gives the session back: stops it if this lease created it and no other backend uses it. */
+  public abstract void release();
+
+  /**
+   * A lease on a session the caller manages.
+   *
+   * @param session the session
+   * @return a lease that never stops it
+   */
+  public static SessionLease of(SparkSession session) {
+    Objects.requireNonNull(session, "session");
+    return new SessionLease() {
+      @Override
+      public SparkSession session() {
+        return session;
+      }
+
+      @Override
+      public void release() {}
+    };
+  }
+
+  /**
+   * A lease on the process's session, created if there is none.
+   *
+   * @return a lease that acquires the session lazily
+   */
+  public static SessionLease fromEnvironment() {
+    return new SessionLease() {
+      private SparkSession session;
+      private boolean ownsUse;
+      private boolean released;
+
+      @Override
+      public synchronized SparkSession session() {
+        if (released) {
+          throw new IllegalStateException("the spark backend is closed");
+        }
+        if (session == null || session.sparkContext().isStopped()) {
+          if (ownsUse) {
+            giveBack(session);
+            ownsUse = false;
+          }
+          session = acquire();
+          ownsUse = session == owned;
+        }
+        return session;
+      }
+
+      @Override
+      public synchronized void release() {
+        released = true;
+        if (ownsUse) {
+          ownsUse = false;
+          giveBack(session);
+        }
+        session = null;
+      }
+    };
+  }
+
+  private static synchronized SparkSession acquire() {
+    if (owned != null && !owned.sparkContext().isStopped()) {
+      ownedUsers++;
+      return owned;
+    }
+    owned = null;
+    ownedUsers = 0;
+    SparkSession existing = running(SparkSession.getActiveSession());
+    if (existing == null) {
+      existing = running(SparkSession.getDefaultSession());
+    }
+    if (existing != null) {
+      return existing;
+    }
+    SparkSession.Builder builder = SparkSession.builder();
+    if (System.getProperty("spark.master") == null) {
+      builder.master("local[*]");
+    }
+    if (System.getProperty("spark.ui.enabled") == null) {
+      builder.config("spark.ui.enabled", false);
+    }
+    if (System.getProperty("spark.app.name") == null) {
+      builder.appName("joblib");
+    }
+    owned = builder.getOrCreate();
+    ownedUsers = 1;
+    LOG.log(
+        Level.DEBUG,
+        "created a Spark session on {0} for the spark backend",
+        owned.sparkContext().master());
+    return owned;
+  }
+
+  private static synchronized void giveBack(SparkSession session) {
+    if (session != owned) {
+      return;
+    }
+    if (--ownedUsers <= 0) {
+      owned = null;
+      ownedUsers = 0;
+      session.stop();
+    }
+  }
+
+  private static SparkSession running(Option<SparkSession> session) {
+    if (session.isDefined() && !session.get().sparkContext().isStopped()) {
+      return session.get();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.joblib.spark.internal;
+
+import dev.joblib.spi.BackendSpec;
+import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.ParallelBackendProvider;
+
+/**
+ * Registers the "spark" backend. It runs on the process's Spark session (or one it creates), and by
+ * default on all the cluster's cores.
+ */
+public final class SparkBackendProvider implements ParallelBackendProvider {
+  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+  public SparkBackendProvider() {}
+
+  @Override
+  public String id() {
+    return SparkEngine.ID;
+  }
+
+  @Override
+  public ParallelBackend create(BackendSpec spec) {
+    if (!spec.options().isEmpty()) {
+      throw new IllegalArgumentException(
+          "option: the spark backend takes no options, got "
+              + spec.options().keySet()
+              + " (configure Spark with spark.* system properties or pass a session with"
+              + " SparkBackend.of(session))");
+    }
+    requireSpark();
+    return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs());
+  }
+
+  /** Fails with a clear message when Spark itself (provided by the cluster) is missing. */
+  private static void requireSpark() {
+    try {
+      Class.forName(
+          "org.apache.spark.sql.SparkSession", false, SparkBackendProvider.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(
+          "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
+              + " org.apache.spark:spark-sql_2.13 (4.x) to the application",
+          e);
+    }
+  }
+
+  /** All the cluster's cores: {@code ParallelConfig.use("spark")} runs on the whole cluster. */
+  @Override
+  public int defaultNJobs() {
+    return -1;
+  }
+}

@@ -1,0 +1,230 @@
+package dev.joblib.spark.internal;
+
+import dev.joblib.internal.SerializationCheck;
+import dev.joblib.spi.BackendCall;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.CallInfo;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.Function0;
+import scala.concurrent.ExecutionContext;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.BoxedUnit;
+
+/**
+ * One Parallel call on Spark. Submitted batches queue up; a job is started with as many of them as
+ * there are free slots (all of them unless nJobs is below the cluster's cores), one partition per
+ * batch. Every Spark interaction and every outcome is handled on the backend's event thread, so the
+ * queue needs no lock and the caller's thread-local Spark properties are never touched.
+ */
+final class SparkCall implements BackendCall {
+  private final SparkContext sc;
+  private final JavaSparkContext jsc;
+  private final String group;
+  private final String description;
+  private final String schedulerPool;
+  private final BatchSink sink;
+  private final int slots;
+  private final Executor events;
+  private final ExecutionContext eventContext;
+  private final ClassLoader driverLoader;
+  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  private final SharedArrays sharedArrays;
+  private int running;
+  private volatile boolean cancelled;
+
+  SparkCall(
+      SparkContext sc,
+      CallInfo info,
+      BatchSink sink,
+      int slots,
+      Executor events,
+      ClassLoader driverLoader) {
+    this.sc = sc;
+    this.jsc = JavaSparkContext.fromSparkContext(sc);
+    this.group = "joblib-" + info.callId();
+    this.description =
+        "joblib Parallel call"
+            + (info.totalTasks().isPresent()
+                ? " of " + info.totalTasks().getAsLong() + " tasks"
+                : "");
+    this.schedulerPool = sc.getLocalProperty("spark.scheduler.pool");
+    this.sink = sink;
+    this.slots = slots;
+    this.events =
+        task -> {
+          try {
+            events.execute(task);
+          } catch (RejectedExecutionException closed) {
+            // the backend is closed, so this call has ended and was cancelled if it had work left:
+            // what arrives now (a job's completion notice) has no one to go to
+          }
+        };
+    this.eventContext = ExecutionContext.fromExecutor(this.events);
+    this.driverLoader = driverLoader;
+    this.sharedArrays = new SharedArrays(jsc::broadcast);
+  }
+
+  @Override
+  public void submit(List<Batch> batches) {
+    List<Batch> copy = List.copyOf(batches);
+    events.execute(
+        () -> {
+          queued.addAll(copy);
+          launch();
+        });
+  }
+
+  @Override
+  public void cancel() {
+    if (!cancelled) {
+      cancelled = true;
+      sc.cancelJobGroupAndFutureJobs(group, "the joblib Parallel call was cancelled");
+    }
+  }
+
+  @Override
+  public void close() {
+    events.execute(
+        () -> {
+          if (running > 0 || !queued.isEmpty()) {
+            cancel();
+          }
+          queued.clear();
+          sharedArrays.destroy();
+        });
+  }
+
+  /** On the event thread: starts a job with as many queued batches as there are free slots. */
+  private void launch() {
+    while (!cancelled && !queued.isEmpty() && running < slots) {
+      int take = Math.min(queued.size(), slots - running);
+      List<Batch> batches = new ArrayList<>(take);
+      List<byte[]> data = new ArrayList<>(take);
+      for (int i = 0; i < take; i++) {
+        Batch batch = queued.poll();
+        byte[] bytes = serialize(batch);
+        if (bytes != null) {
+          batches.add(batch);
+          data.add(bytes);
+        }
+      }
+      if (!batches.isEmpty()) {
+        try {
+          startJob(batches, data);
+        } catch (RuntimeException e) { // such as a context stopped under the call
+          running -= batches.size();
+          for (Batch batch : batches) {
+            sink.accept(
+                BatchOutcome.failure(
+                    batch,
+                    batch.firstIndex(),
+                    new IllegalStateException("Spark refused the job for " + batch + ": " + e, e)));
+          }
+        }
+      }
+    }
+  }
+
+  /** Starts the job; counts its batches as running (the caller uncounts them if this throws). */
+  private void startJob(List<Batch> batches, List<byte[]> data) {
+    running += batches.size();
+    boolean[] delivered = new boolean[batches.size()];
+    List<Object> partitions = new ArrayList<>(batches.size());
+    for (int i = 0; i < batches.size(); i++) {
+      partitions.add(i);
+    }
+    sc.setJobGroup(group, description, true);
+    sc.setLocalProperty("spark.scheduler.pool", schedulerPool);
+    RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
+    Function0<BoxedUnit> noResult = () -> BoxedUnit.UNIT;
+    sc.<byte[], byte[], BoxedUnit>submitJob(
+            rdd,
+            new RunBatch(),
+            CollectionConverters.asScala(partitions).toList(),
+            (partition, bytes) -> {
+              int p = (Integer) partition;
+              events.execute(() -> finished(batches.get(p), delivered, p, bytes));
+              return BoxedUnit.UNIT;
+            },
+            noResult)
+        .onComplete(
+            result -> {
+              if (result.isFailure()) {
+                failed(batches, delivered, result.failed().get());
+              }
+              return BoxedUnit.UNIT;
+            },
+            eventContext);
+  }
+
+  /** On the event thread: one partition's outcome arrived. */
+  private void finished(Batch batch, boolean[] delivered, int partition, byte[] bytes) {
+    delivered[partition] = true;
+    running--;
+    if (cancelled) {
+      return;
+    }
+    sink.accept(decode(batch, bytes));
+    launch();
+  }
+
+  /** On the event thread: the job failed; every batch without an outcome fails with it. */
+  private void failed(List<Batch> batches, boolean[] delivered, Throwable error) {
+    for (int i = 0; i < batches.size(); i++) {
+      if (!delivered[i]) {
+        delivered[i] = true;
+        running--;
+        if (!cancelled) {
+          sink.accept(BatchOutcome.failure(batches.get(i), batches.get(i).firstIndex(), error));
+        }
+      }
+    }
+    launch();
+  }
+
+  private BatchOutcome decode(Batch batch, byte[] bytes) {
+    try {
+      return (BatchOutcome) Wire.read(bytes, driverLoader);
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      return BatchOutcome.failure(
+          batch,
+          batch.firstIndex(),
+          new IllegalStateException(
+              "the outcome of " + batch + " could not be read on the driver: " + e, e));
+    }
+  }
+
+  /** The batch's bytes, or null after reporting which task does not serialize. */
+  private byte[] serialize(Batch batch) {
+    try {
+      return sharedArrays.write(batch);
+    } catch (IOException | RuntimeException e) {
+      List<?> tasks = batch.tasks();
+      for (int i = 0; i < tasks.size(); i++) {
+        int index = batch.firstIndex() + i;
+        try {
+          SerializationCheck.requireSerializable(tasks.get(i), "task " + index);
+        } catch (IllegalArgumentException refused) {
+          sink.accept(BatchOutcome.failure(batch, index, refused));
+          return null;
+        }
+      }
+      sink.accept(
+          BatchOutcome.failure(
+              batch,
+              batch.firstIndex(),
+              new IllegalArgumentException(batch + " cannot be sent to Spark: " + e, e)));
+      return null;
+    }
+  }
+}

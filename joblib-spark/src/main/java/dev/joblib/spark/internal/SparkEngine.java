@@ -1,0 +1,134 @@
+package dev.joblib.spark.internal;
+
+import dev.joblib.spi.BackendCall;
+import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.CallInfo;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.ParallelBackend;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkContext;
+
+/**
+ * The "spark" backend: each wave of batches becomes one Spark job (a partition per batch) in the
+ * call's job group; outcomes come back per partition as soon as it finishes.
+ */
+public final class SparkEngine implements ParallelBackend {
+  /** The id the backend is registered under. */
+  public static final String ID = "spark";
+
+  /**
+   * Tasks read per wave, per worker. Spark jobs cost milliseconds each, so waves are large; the
+   * window stays bounded so that endless inputs stream.
+   */
+  static final String PRE_DISPATCH = "1024*n_jobs";
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final Set<Capability> CAPABILITIES =
+      Collections.unmodifiableSet(
+          EnumSet.of(Capability.REMOTE, Capability.INTERRUPT, Capability.INCREMENTAL_RESULTS));
+
+  private final SessionLease lease;
+  private final int requestedNJobs;
+  private ThreadPoolExecutor events;
+  private boolean closed;
+
+  /**
+   * Creates the backend.
+   *
+   * @param lease where the session comes from
+   * @param requestedNJobs positive: at most that many Spark tasks at once; negative: the cluster's
+   *     cores (-1), all but one (-2), ...
+   */
+  public SparkEngine(SessionLease lease, int requestedNJobs) {
+    if (requestedNJobs == 0) {
+      throw new IllegalArgumentException("nJobs must not be 0, got 0");
+    }
+    this.lease = lease;
+    this.requestedNJobs = requestedNJobs;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  /** The requested number, or for a negative request the cluster's current cores plus one. */
+  @Override
+  public int nJobs() {
+    if (requestedNJobs > 0) {
+      return requestedNJobs;
+    }
+    return Math.max(1, clusterCores() + 1 + requestedNJobs);
+  }
+
+  @Override
+  public DispatchPolicy dispatchPolicy() {
+    return DispatchPolicy.incremental().inWaves(PRE_DISPATCH);
+  }
+
+  @Override
+  public synchronized BackendCall startCall(CallInfo info, BatchSink sink) {
+    if (closed) {
+      throw new IllegalStateException("the spark backend is closed");
+    }
+    SparkContext sc = lease.session().sparkContext();
+    if (sc.isStopped()) {
+      throw new IllegalStateException(
+          "backend 'spark': the Spark session given to it is stopped (" + sc.appName() + ")");
+    }
+    if (events == null) {
+      events =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              10,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "joblib-spark-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      events.allowCoreThreadTimeOut(true);
+    }
+    int jobs = nJobs();
+    int slots = jobs < sc.defaultParallelism() ? jobs : Integer.MAX_VALUE;
+    return new SparkCall(sc, info, sink, slots, events, Wire.contextLoader());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ExecutorService pool = events;
+    events = null;
+    if (pool != null) {
+      pool.shutdown();
+    }
+    lease.release();
+  }
+
+  private int clusterCores() {
+    return lease.session().sparkContext().defaultParallelism();
+  }
+
+  @Override
+  public String toString() {
+    return "SparkEngine(nJobs=" + requestedNJobs + ")";
+  }
+}

@@ -1,0 +1,89 @@
+package dev.joblib.spark.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.UncheckedIOException;
+
+/**
+ * Java serialization to and from byte arrays. Classes are resolved with a given class loader (on an
+ * executor: the task thread's context loader, which sees the application's jars).
+ */
+final class Wire {
+  private Wire() {}
+
+  /** Serializes {@code value}; throws what {@link ObjectOutputStream} throws. */
+  static byte[] write(Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads back what {@link #write} wrote. */
+  static Object read(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in =
+        new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
+      return in.readObject();
+    }
+  }
+
+  /** Serializes a value known to be serializable. */
+  static byte[] writeOrFail(Object value) {
+    try {
+      return write(value);
+    } catch (IOException e) {
+      throw unchecked(e);
+    }
+  }
+
+  /** Whether {@code value} serializes; the error when it does not. */
+  static Exception writeError(Object value) {
+    try {
+      write(value);
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return e;
+    }
+  }
+
+  /** The context class loader of the current thread, or this module's. */
+  static ClassLoader contextLoader() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return loader != null ? loader : Wire.class.getClassLoader();
+  }
+
+  static UncheckedIOException unchecked(IOException e) {
+    return new UncheckedIOException(e);
+  }
+
+  private static final class LoaderObjectInputStream extends ObjectInputStream {
+    private final ClassLoader loader;
+
+    LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
+      super(in);
+      this.loader = loader;
+      enableResolveObject(true);
+    }
+
+    @Override
+    protected Object resolveObject(Object obj) {
+      return obj instanceof SharedArrays.Shared shared ? shared.value() : obj;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, loader);
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc);
+      }
+    }
+  }
+}

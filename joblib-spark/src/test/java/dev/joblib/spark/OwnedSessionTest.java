@@ -1,0 +1,62 @@
+package dev.joblib.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.joblib.Parallel;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Without a session in the process, the backend creates one and stops it with its last user. */
+class OwnedSessionTest {
+  @BeforeEach
+  void noSessionAround() {
+    SparkSession.getDefaultSession().foreach(s -> stop(s));
+    SparkSession.getActiveSession().foreach(s -> stop(s));
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    System.setProperty("spark.master", "local[2]");
+    System.setProperty("spark.driver.host", "127.0.0.1");
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty("spark.master");
+    System.clearProperty("spark.driver.host");
+  }
+
+  private static Object stop(SparkSession session) {
+    session.stop();
+    return null;
+  }
+
+  @Test
+  void aCreatedSessionIsSharedAndStoppedWhenTheLastBackendCloses() {
+    SparkContext sc;
+    try (Parallel first = Parallel.create().backend("spark")) {
+      assertThat(first.map(List.of(1, 2, 3), x -> x * 2)).containsExactly(2, 4, 6);
+      sc = SparkSession.getDefaultSession().get().sparkContext();
+      assertThat(sc.master()).isEqualTo("local[2]");
+      try (Parallel second = Parallel.create().backend("spark")) {
+        assertThat(second.map(List.of(1), x -> x)).containsExactly(1);
+        assertThat(SparkSession.getDefaultSession().get().sparkContext()).isSameAs(sc);
+      }
+      assertThat(sc.isStopped()).as("still used by the first backend").isFalse();
+    }
+    assertThat(sc.isStopped()).isTrue();
+  }
+
+  @Test
+  void aStoppedSessionIsReportedWhenACallStarts() {
+    SparkSession session = SparkSession.builder().getOrCreate();
+    session.stop();
+    assertThatThrownBy(
+            () -> Parallel.create().backend(SparkBackend.of(session)).map(List.of(1, 2), x -> x))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stopped");
+  }
+}

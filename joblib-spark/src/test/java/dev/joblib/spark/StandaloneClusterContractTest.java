@@ -1,0 +1,127 @@
+package dev.joblib.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.joblib.Parallel;
+import dev.joblib.ParallelBackendContract;
+import dev.joblib.Probe;
+import dev.joblib.TaskFailedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backend contract again, on a real standalone cluster (a Master and a Worker JVM with two
+ * cores on 127.0.0.1): every task runs in an executor JVM.
+ */
+class StandaloneClusterContractTest extends ParallelBackendContract {
+  private static StandaloneCluster cluster;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "cluster-" + System.nanoTime()));
+    cluster = StandaloneCluster.start(dir, 2);
+    spark =
+        SparkSession.builder()
+            .master(cluster.masterUrl())
+            .appName("joblib-spark-cluster-test")
+            .config("spark.ui.enabled", false)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.executor.memory", "512m")
+            .getOrCreate();
+    awaitExecutors(spark, 1);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    try {
+      if (spark != null) {
+        spark.stop();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  /** Waits until {@code count} executors (besides the driver) have registered. */
+  static void awaitExecutors(SparkSession session, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (session.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no executor registered within 90 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  @Override
+  protected String backendId() {
+    return "spark";
+  }
+
+  @Test
+  void aFailingTaskRunsOnceThoughTheClusterRetriesFailedSparkTasks() {
+    Probe probe = Probe.create();
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () ->
+                Parallel.create()
+                    .backend(SparkBackend.of(spark))
+                    .map(
+                        IntStream.range(0, 8).boxed().collect(Collectors.toList()),
+                        x -> {
+                          if (x == 5) {
+                            probe.mark("attempt-" + System.nanoTime());
+                            throw new IllegalStateException("deterministic bug at " + x);
+                          }
+                          return x;
+                        }));
+    assertThat(e.taskIndex()).isEqualTo(5);
+    assertThat(e.getCause())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("deterministic bug at 5");
+    assertThat(e.getCause().getStackTrace()[0].getClassName())
+        .startsWith(StandaloneClusterContractTest.class.getName());
+    assertThat(probe.count("attempt-")).isEqualTo(1);
+  }
+
+  @Test
+  void aLargeArraySharedByTheTasksReachesTheExecutorsAsABroadcast() {
+    double[] weights = new double[1 << 18]; // 2 MiB: above the broadcast threshold
+    java.util.Arrays.setAll(weights, i -> i % 5);
+    double total = java.util.Arrays.stream(weights).sum();
+    List<Integer> xs = IntStream.range(0, 16).boxed().collect(Collectors.toList());
+    List<Double> out =
+        Parallel.create()
+            .backend(SparkBackend.of(spark))
+            .batchSize(1)
+            .map(xs, x -> java.util.Arrays.stream(weights).sum() * x);
+    assertThat(out).isEqualTo(xs.stream().map(x -> total * x).collect(Collectors.toList()));
+  }
+
+  @Test
+  void tasksRunInExecutorJvmsNotInTheDriver() {
+    long driver = ProcessHandle.current().pid();
+    List<Long> pids =
+        Parallel.create()
+            .backend(SparkBackend.of(spark))
+            .map(
+                IntStream.range(0, 20).boxed().collect(Collectors.toList()),
+                x -> ProcessHandle.current().pid());
+    assertThat(new HashSet<>(pids)).doesNotContain(driver);
+    assertThat(SparkBackend.of(spark).nJobs()).isEqualTo(2);
+  }
+}
