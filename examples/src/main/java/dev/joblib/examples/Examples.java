@@ -24,6 +24,7 @@ public final class Examples {
     JOBS.put("reuse", ReuseWorkers::main);
     JOBS.put("pi", MonteCarloPi::main);
     JOBS.put("parallel-loop", ParallelLoop::main);
+    JOBS.put("threads-vs-processes", ThreadsVsProcesses::main);
   }
 
   private Examples() {}
