@@ -130,8 +130,7 @@ public abstract class ParallelBackendContract {
   void anyPreDispatchWindowKeepsOrder() {
     List<Integer> xs = IntStream.range(0, 48).boxed().collect(Collectors.toList());
     List<Integer> expected = xs.stream().map(x -> x + 1).collect(Collectors.toList());
-    assertThat(parallel(workers()).preDispatch("8*n_jobs").map(xs, x -> x + 1))
-        .isEqualTo(expected);
+    assertThat(parallel(workers()).preDispatch("8*n_jobs").map(xs, x -> x + 1)).isEqualTo(expected);
     assertThat(parallel(workers()).batchSize(3).preDispatch("all").map(xs, x -> x + 1))
         .isEqualTo(expected);
   }
