@@ -95,7 +95,7 @@ public final class ObjectHasher {
    * @throws IllegalArgumentException if the value (or something it holds) cannot be hashed
    */
   public static String hash(Object value, boolean sha256) {
-    Sink sink = sha256 ? new ShaSink(Sink.BLOCK) : new XxhSink(Sink.BLOCK);
+    Sink sink = sha256 ? new ShaSink(256) : new XxhSink(256); // grows to BLOCK as needed
     ObjectHasher h = new ObjectHasher(sink);
     h.encode(value, "value");
     return Sink.hex(sink.finish());

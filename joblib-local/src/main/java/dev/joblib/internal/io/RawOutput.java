@@ -13,6 +13,9 @@ import javax.crypto.Mac;
  * into the buffer.
  */
 final class RawOutput extends OutputStream {
+  /** A stream's buffer: small, since allocating 1 MiB per dump dominated small dumps. */
+  private static final int STREAM_BUFFER = 64 * 1024;
+
   private final FileChannel channel;
   private final OutputStream stream;
   private final ByteBuffer buf;
@@ -25,7 +28,7 @@ final class RawOutput extends OutputStream {
     this.buf =
         channel != null
             ? ByteBuffer.allocateDirect(4 * Format.CHUNK)
-            : ByteBuffer.allocate(Format.CHUNK);
+            : ByteBuffer.allocate(STREAM_BUFFER);
   }
 
   static RawOutput of(FileChannel channel) {

@@ -1,0 +1,70 @@
+package dev.joblib;
+
+/**
+ * A {@link Fn0} whose results {@link Memory} keeps in its store: {@link #call} returns the stored
+ * result when the same call was computed before (by this or any JVM sharing the location), and
+ * computes and stores it otherwise. Obtained from {@link Memory#cache(Fn0)}; it drops in wherever a
+ * {@code Fn0} is expected, including {@link Parallel} tasks on any backend.
+ *
+ * <p>Immutable and serializable: the option methods return new instances, and a copy sent to a
+ * worker JVM reopens the store there.
+ *
+ * @param <R> the result type
+ * @since 0.1
+ */
+public interface MemorizedFn0<R> extends Fn0<R> {
+  /**
+   * Tells whether the call is in the cache and valid, without computing or loading it (joblib's
+   * {@code check_call_in_cache}).
+   *
+   * @return whether a call would be a hit
+   * @throws IllegalArgumentException if an argument cannot be hashed
+   */
+  boolean isCached();
+
+  /**
+   * Makes sure the call's result is in the store (computing it if needed) and returns a reference
+   * to it without loading it (joblib's {@code call_and_shelve}).
+   *
+   * @return a serializable reference to the stored result
+   * @throws Exception whatever the function throws when it has to be computed
+   * @throws IllegalArgumentException if an argument cannot be hashed
+   */
+  MemorizedResult<R> callAndShelve() throws Exception;
+
+  /**
+   * Deletes every stored result of this function.
+   *
+   * @throws java.io.UncheckedIOException if the store cannot delete them
+   */
+  void clear();
+
+  /**
+   * Returns the function's id in the store, {@code package.Class/method}: results live under {@code
+   * <location>/joblib/<functionId>/}.
+   *
+   * @return the id, never null
+   */
+  String functionId();
+
+  /**
+   * Returns a copy that checks each stored result with {@code validation} before using it; a
+   * rejected result is deleted and computed again (joblib's {@code cache_validation_callback}).
+   *
+   * @param validation the check, never null
+   * @return the new memoised function
+   * @throws NullPointerException if {@code validation} is null
+   */
+  MemorizedFn0<R> cacheValidation(CacheValidation validation);
+
+  /**
+   * Returns a copy keyed by an explicit version instead of the hash of the function's bytecode:
+   * edits keep the stored results until the version changes.
+   *
+   * @param version any non-blank text
+   * @return the new memoised function
+   * @throws NullPointerException if {@code version} is null
+   * @throws IllegalArgumentException if {@code version} is blank
+   */
+  MemorizedFn0<R> version(String version);
+}

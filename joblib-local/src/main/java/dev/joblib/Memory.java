@@ -1,0 +1,473 @@
+package dev.joblib;
+
+import dev.joblib.internal.memory.FunctionIdentity;
+import dev.joblib.internal.memory.MemorySettings;
+import dev.joblib.internal.memory.Stores;
+import dev.joblib.internal.store.StoreRegistry;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Transparent disk caching of function results (joblib's {@code Memory}): a cached function
+ * computes each distinct call once and afterwards loads the stored result, in this JVM, in later
+ * runs, and in every worker sharing the location.
+ *
+ * <pre>{@code
+ * Memory memory = Memory.at(Path.of("/tmp/cache"));     // or "s3://bucket/cache", "hdfs://nn/c"
+ * MemorizedFn1<Params, Model> fit = memory.cache(Trainer::fit);
+ * Model m = fit.apply(params);                            // computed once, then loaded
+ * }</pre>
+ *
+ * <p>A call's key is the function's identity (its class and method), a hash of the method's
+ * bytecode (so an edited function recomputes instead of returning stale results; the old results
+ * are cleared), the values it captures, and {@link Joblib#hash(Object)} of its arguments. Results
+ * are stored with {@link Joblib#dump(Object, java.io.OutputStream, DumpOptions)} under {@code
+ * <location>/joblib/<package.Class>/<method>/<argsHash>/} next to a {@code metadata.json},
+ * published atomically so concurrent threads, processes and machines never see a partial entry.
+ * Trouble with the store (unreadable, corrupt or truncated entries, a failing disk or server) is
+ * logged as a warning and costs a recomputation, never a wrong value or a failed call.
+ *
+ * <p>Immutable, thread-safe and serializable. Stores are chosen by the location's URI scheme
+ * ({@code file} built in; others through {@link dev.joblib.spi.StoreBackendProvider}).
+ *
+ * @since 0.1
+ */
+public final class Memory implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern URI_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
+  private static final Memory NONE = new Builder().build();
+
+  private final MemorySettings settings;
+
+  private Memory(MemorySettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Returns a Memory on a local directory with the default settings (no compression, verbose 0).
+   *
+   * @param location the directory (created on the first write), or null for a Memory that caches
+   *     nothing
+   * @return the Memory
+   */
+  public static Memory at(Path location) {
+    return location == null ? NONE : builder().location(location).build();
+  }
+
+  /**
+   * Returns a Memory on a location given as text: a URI with a scheme ({@code s3://bucket/cache},
+   * {@code hdfs://nn:8020/cache}, {@code file:///tmp/cache}) or a local path.
+   *
+   * @param location the location, or null for a Memory that caches nothing
+   * @return the Memory
+   * @throws IllegalArgumentException if the location is malformed or no store handles its scheme
+   */
+  public static Memory at(String location) {
+    return location == null ? NONE : builder().location(location).build();
+  }
+
+  /**
+   * Returns a Memory on a location given as a URI.
+   *
+   * @param location an absolute URI with a scheme, or null for a Memory that caches nothing
+   * @return the Memory
+   * @throws IllegalArgumentException if no store handles the URI's scheme
+   */
+  public static Memory at(URI location) {
+    return location == null ? NONE : builder().location(location).build();
+  }
+
+  /**
+   * Returns a builder for the other settings.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the location, or empty for a Memory that caches nothing.
+   *
+   * @return the location as a URI
+   */
+  public Optional<URI> location() {
+    return Optional.ofNullable(settings.location()).map(URI::create);
+  }
+
+  /**
+   * Caches a function of no arguments.
+   *
+   * @param fn the function, never null; a lambda or method reference is identified by its declaring
+   *     class and method
+   * @param <R> the result type
+   * @return the memoised function
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalArgumentException if a value the function captures cannot be hashed
+   */
+  public <R> MemorizedFn0<R> cache(Fn0<R> fn) {
+    return new MemorizedFns.Memo0<>(Check.notNull(fn, "fn"), core(fn, "call", 0));
+  }
+
+  /**
+   * Caches a function of one argument.
+   *
+   * @param fn the function, never null
+   * @param <A> the argument type
+   * @param <R> the result type
+   * @return the memoised function
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalArgumentException if a value the function captures cannot be hashed
+   */
+  public <A, R> MemorizedFn1<A, R> cache(Fn1<A, R> fn) {
+    return new MemorizedFns.Memo1<>(Check.notNull(fn, "fn"), core(fn, "apply", 1));
+  }
+
+  /**
+   * Caches a function of two arguments.
+   *
+   * @param fn the function, never null
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <R> the result type
+   * @return the memoised function
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalArgumentException if a value the function captures cannot be hashed
+   */
+  public <A, B, R> MemorizedFn2<A, B, R> cache(Fn2<A, B, R> fn) {
+    return new MemorizedFns.Memo2<>(Check.notNull(fn, "fn"), core(fn, "apply", 2));
+  }
+
+  /**
+   * Caches a function of three arguments.
+   *
+   * @param fn the function, never null
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <C> the third argument type
+   * @param <R> the result type
+   * @return the memoised function
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalArgumentException if a value the function captures cannot be hashed
+   */
+  public <A, B, C, R> MemorizedFn3<A, B, C, R> cache(Fn3<A, B, C, R> fn) {
+    return new MemorizedFns.Memo3<>(Check.notNull(fn, "fn"), core(fn, "apply", 3));
+  }
+
+  /**
+   * Caches a function of four arguments.
+   *
+   * @param fn the function, never null
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <C> the third argument type
+   * @param <D> the fourth argument type
+   * @param <R> the result type
+   * @return the memoised function
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalArgumentException if a value the function captures cannot be hashed
+   */
+  public <A, B, C, D, R> MemorizedFn4<A, B, C, D, R> cache(Fn4<A, B, C, D, R> fn) {
+    return new MemorizedFns.Memo4<>(Check.notNull(fn, "fn"), core(fn, "apply", 4));
+  }
+
+  private MemoCore core(Object fn, String method, int arity) {
+    FunctionIdentity identity =
+        settings.location() == null
+            ? new FunctionIdentity(
+                fn.getClass().getName().replace('/', '_') + "/" + method,
+                fn.getClass().getSimpleName(),
+                "none",
+                "none",
+                List.of())
+            : FunctionIdentity.of(fn, method, arity);
+    return new MemoCore(settings, identity, arity, new int[0], null);
+  }
+
+  /**
+   * Deletes every stored result of every function (joblib's {@code Memory.clear}). Does nothing for
+   * a Memory that caches nothing.
+   *
+   * @throws java.io.UncheckedIOException if the store cannot delete them
+   */
+  public void clear() {
+    if (settings.location() != null) {
+      Stores.open(settings).unguarded().clear();
+      MemoCore.forgetCheckedCode(settings);
+    }
+  }
+
+  /**
+   * Deletes the least recently used results until the store holds at most {@code bytesLimit} bytes
+   * and {@code itemsLimit} results, and deletes every result not used within {@code ageLimit}
+   * (joblib's {@code reduce_size}). A null limit does not apply; all three null do nothing.
+   *
+   * @param bytesLimit the most bytes to keep, or null
+   * @param itemsLimit the most results to keep, or null
+   * @param ageLimit the longest time a result may stay unused, or null
+   * @return how many results were deleted
+   * @throws IllegalArgumentException if a limit is negative
+   * @throws java.io.UncheckedIOException if the store cannot be listed or an entry not deleted
+   */
+  public int reduceSize(Long bytesLimit, Integer itemsLimit, Duration ageLimit) {
+    if (bytesLimit != null && bytesLimit < 0) {
+      throw new IllegalArgumentException("bytesLimit must be 0 or more, got " + bytesLimit);
+    }
+    if (itemsLimit != null && itemsLimit < 0) {
+      throw new IllegalArgumentException("itemsLimit must be 0 or more, got " + itemsLimit);
+    }
+    if (ageLimit != null && ageLimit.isNegative()) {
+      throw new IllegalArgumentException("ageLimit must not be negative, got " + ageLimit);
+    }
+    if (settings.location() == null) {
+      return 0;
+    }
+    return Eviction.reduce(
+        Stores.open(settings).unguarded(),
+        bytesLimit,
+        itemsLimit == null ? null : itemsLimit.longValue(),
+        ageLimit);
+  }
+
+  /** The settings, for the cached functions and tests of this package. */
+  MemorySettings settings() {
+    return settings;
+  }
+
+  @Override
+  public String toString() {
+    return "Memory(location=" + settings.location() + ")";
+  }
+
+  /**
+   * Builds a {@link Memory}. Each setting may be set once.
+   *
+   * <pre>{@code
+   * Memory memory = Memory.builder()
+   *     .location("s3://bucket/cache")
+   *     .compression(Compression.zstd(3))
+   *     .maxBytes(10L << 30)
+   *     .verbose(1)
+   *     .build();
+   * }</pre>
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private URI location;
+    private boolean locationSet;
+    private Compression compression;
+    private Integer verbose;
+    private Boolean mmap;
+    private byte[] signingKey;
+    private Long maxBytes;
+    private final Map<String, String> storeOptions = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    private static void once(boolean alreadySet, String name) {
+      if (alreadySet) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    /**
+     * Sets a local directory as the location.
+     *
+     * @param location the directory, or null to cache nothing
+     * @return this builder
+     * @throws IllegalStateException if the location was already set
+     */
+    public Builder location(Path location) {
+      once(locationSet, "location");
+      locationSet = true;
+      this.location = location == null ? null : location.toAbsolutePath().normalize().toUri();
+      return this;
+    }
+
+    /**
+     * Sets the location as text: a URI with a scheme or a local path.
+     *
+     * @param location the location, or null to cache nothing
+     * @return this builder
+     * @throws IllegalStateException if the location was already set
+     * @throws IllegalArgumentException if it is a malformed URI
+     */
+    public Builder location(String location) {
+      if (location == null) {
+        return location((Path) null);
+      }
+      if (location.isBlank()) {
+        throw new IllegalArgumentException("location must not be blank, got '" + location + "'");
+      }
+      if (URI_LIKE.matcher(location).matches() && !location.matches("^[A-Za-z]:[\\\\/].*")) {
+        return location(URI.create(location));
+      }
+      return location(Path.of(location));
+    }
+
+    /**
+     * Sets the location as a URI.
+     *
+     * @param location an absolute URI with a scheme, or null to cache nothing
+     * @return this builder
+     * @throws IllegalStateException if the location was already set
+     * @throws IllegalArgumentException if the URI has no scheme
+     */
+    public Builder location(URI location) {
+      if (location != null && location.getScheme() == null) {
+        throw new IllegalArgumentException(
+            "location must have a scheme (file:, hdfs:, s3:...), got '" + location + "'");
+      }
+      if (location != null && "file".equalsIgnoreCase(location.getScheme())) {
+        return location(Path.of(location));
+      }
+      once(locationSet, "location");
+      locationSet = true;
+      this.location = location;
+      return this;
+    }
+
+    /**
+     * Sets how results are compressed (default none).
+     *
+     * @param compression the compression, never null
+     * @return this builder
+     * @throws NullPointerException if {@code compression} is null
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder compression(Compression compression) {
+      once(this.compression != null, "compression");
+      this.compression = Objects.requireNonNull(compression, "compression must not be null");
+      return this;
+    }
+
+    /**
+     * Sets joblib's verbosity: 0 silent (the default), 1 prints each computation, 2 also each load.
+     *
+     * @param verbose 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder verbose(int verbose) {
+      once(this.verbose != null, "verbose");
+      this.verbose = Check.verbose(verbose);
+      return this;
+    }
+
+    /**
+     * Sets whether large primitive arrays in results are memory-mapped when loaded from a local
+     * store (joblib's {@code mmap_mode="r"}); needs uncompressed results.
+     *
+     * @param mmap whether to map
+     * @return this builder
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder mmap(boolean mmap) {
+      once(this.mmap != null, "mmap");
+      this.mmap = mmap;
+      return this;
+    }
+
+    /**
+     * Signs every stored result with HMAC-SHA256 under this key and refuses (recomputes) results
+     * whose signature does not match, so a shared store cannot feed this JVM forged objects.
+     *
+     * @param key the key, at least 16 bytes
+     * @return this builder
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if it is shorter than 16 bytes
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder signingKey(byte[] key) {
+      once(this.signingKey != null, "signingKey");
+      Objects.requireNonNull(key, "signingKey must not be null");
+      if (key.length < 16) {
+        throw new IllegalArgumentException(
+            "signingKey must have at least 16 bytes, got " + key.length);
+      }
+      this.signingKey = key.clone();
+      return this;
+    }
+
+    /**
+     * Keeps the store under a size: after each new result is written, the least recently used
+     * results are deleted until at most {@code maxBytes} remain (one listing of the store per
+     * write).
+     *
+     * @param maxBytes the most bytes to keep, positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder maxBytes(long maxBytes) {
+      once(this.maxBytes != null, "maxBytes");
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Sets an option of the store (an S3 endpoint, a Hadoop setting...); see the store's
+     * documentation for the names.
+     *
+     * @param name the option's name, never null
+     * @param value its value, never null
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if this option was already set
+     */
+    public Builder storeOption(String name, String value) {
+      Objects.requireNonNull(name, "store option name must not be null");
+      Objects.requireNonNull(value, "store option '" + name + "' must not have a null value");
+      once(storeOptions.containsKey(name), "store option '" + name + "'");
+      storeOptions.put(name, value);
+      return this;
+    }
+
+    /**
+     * Builds the Memory.
+     *
+     * @return the Memory
+     * @throws IllegalStateException if settings conflict (mmap with compression; options or
+     *     maxBytes without a location)
+     * @throws IllegalArgumentException if no store handles the location's scheme
+     */
+    public Memory build() {
+      Compression c = compression == null ? Compression.none() : compression;
+      boolean map = mmap != null && mmap;
+      if (map && !c.isNone()) {
+        throw new IllegalStateException(
+            "mmap(true) needs uncompressed results, but compression is " + c);
+      }
+      if (location == null && (maxBytes != null || !storeOptions.isEmpty())) {
+        throw new IllegalStateException(
+            "maxBytes and store options need a location; this Memory caches nothing");
+      }
+      if (location != null) {
+        StoreRegistry.provider(location); // fails now, naming the schemes available
+      }
+      return new Memory(
+          new MemorySettings(
+              location == null ? null : location.toString(),
+              c.name(),
+              c.level(),
+              signingKey,
+              map,
+              verbose == null ? 0 : verbose,
+              maxBytes == null ? -1 : maxBytes,
+              storeOptions));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.joblib;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts child JVMs on the test class path. */
+final class Jvms {
+  private Jvms() {}
+
+  static Process start(Class<?> main, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xshare:auto");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** Waits for a child and returns its output; fails if it does not exit with 0. */
+  static String finish(Process process) throws Exception {
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          "child JVM did not finish: " + new String(out, StandardCharsets.UTF_8));
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    if (process.exitValue() != 0) {
+      throw new AssertionError("child JVM exited with " + process.exitValue() + ":\n" + text);
+    }
+    return text;
+  }
+
+  static String run(Class<?> main, String... args) throws Exception {
+    return finish(start(main, args));
+  }
+}
