@@ -25,6 +25,8 @@ public final class Examples {
     JOBS.put("pi", MonteCarloPi::main);
     JOBS.put("parallel-loop", ParallelLoop::main);
     JOBS.put("threads-vs-processes", ThreadsVsProcesses::main);
+    JOBS.put("cached-parallel", CachedParallel::main);
+    JOBS.put("grid-search", GridSearchMemory::main);
   }
 
   private Examples() {}
