@@ -120,11 +120,19 @@ public abstract class ParallelBackendContract {
   }
 
   @Test
-  void fixedBatchSizeAndPreDispatchKeepOrder() {
+  void fixedBatchSizeKeepsOrder() {
     List<Integer> xs = IntStream.range(0, 500).boxed().collect(Collectors.toList());
-    assertThat(parallel(workers()).batchSize(7).preDispatch("3*n_jobs").map(xs, x -> x + 1))
+    assertThat(parallel(workers()).batchSize(7).map(xs, x -> x + 1))
         .isEqualTo(xs.stream().map(x -> x + 1).collect(Collectors.toList()));
-    assertThat(parallel(workers()).preDispatch("all").map(xs, x -> x + 1)).hasSize(500);
+  }
+
+  @Test
+  void anyPreDispatchWindowKeepsOrder() {
+    List<Integer> xs = IntStream.range(0, 48).boxed().collect(Collectors.toList());
+    List<Integer> expected = xs.stream().map(x -> x + 1).collect(Collectors.toList());
+    assertThat(parallel(workers()).preDispatch("8*n_jobs").map(xs, x -> x + 1)).isEqualTo(expected);
+    assertThat(parallel(workers()).batchSize(3).preDispatch("all").map(xs, x -> x + 1))
+        .isEqualTo(expected);
   }
 
   // --- failures -----------------------------------------------------------------------------

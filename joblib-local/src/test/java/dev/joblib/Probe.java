@@ -22,12 +22,25 @@ public final class Probe implements Serializable {
     this.dir = dir;
   }
 
-  /** A probe over a new, empty directory. */
+  /** A probe over a new, empty directory, deleted when this JVM exits. */
   public static Probe create() {
     try {
-      return new Probe(Files.createTempDirectory("joblib-probe-").toString());
+      Path dir = Files.createTempDirectory("joblib-probe-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+      return new Probe(dir.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // at JVM exit there is no one left to tell; the directory is in the temp folder anyway
     }
   }
 

@@ -24,6 +24,9 @@ public final class Examples {
     JOBS.put("reuse", ReuseWorkers::main);
     JOBS.put("pi", MonteCarloPi::main);
     JOBS.put("parallel-loop", ParallelLoop::main);
+    JOBS.put("threads-vs-processes", ThreadsVsProcesses::main);
+    JOBS.put("cached-parallel", CachedParallel::main);
+    JOBS.put("grid-search", GridSearchMemory::main);
   }
 
   private Examples() {}

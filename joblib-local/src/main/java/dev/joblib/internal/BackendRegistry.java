@@ -13,8 +13,7 @@ public final class BackendRegistry {
   private static final Map<String, String> KNOWN_ARTIFACTS =
       Map.of(
           "spark", "dev.joblib:joblib-spark",
-          "beam", "dev.joblib:joblib-beam",
-          "processes", "dev.joblib:joblib-local (a version with the processes backend)");
+          "beam", "dev.joblib:joblib-beam");
   private static volatile Map<String, ParallelBackendProvider> providers;
 
   private BackendRegistry() {}

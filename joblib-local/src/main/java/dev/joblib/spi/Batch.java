@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.IntConsumer;
 
 /**
  * Consecutive tasks of one call, run together on one worker.
@@ -96,6 +97,34 @@ public final class Batch implements Serializable {
   }
 
   /**
+   * Returns the call's seed, from which each task's random numbers derive (for a backend that
+   * encodes batches its own way and rebuilds them with the constructor).
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Returns the backend id for {@code Parallel} calls made inside the tasks.
+   *
+   * @return the nested backend's id
+   */
+  public String nestedBackend() {
+    return nestedBackend;
+  }
+
+  /**
+   * Returns the nesting level of the tasks: 1 for tasks of a top-level call.
+   *
+   * @return the level
+   */
+  public int nestingLevel() {
+    return nestingLevel;
+  }
+
+  /**
    * Returns the id of the backend that runs this batch.
    *
    * @return the backend id
@@ -112,6 +141,19 @@ public final class Batch implements Serializable {
    * @return the results, or the first failure with its task index
    */
   public BatchOutcome run() {
+    return run(index -> {});
+  }
+
+  /**
+   * Runs the tasks as {@link #run()} does and tells {@code beforeTask} the index of each task just
+   * before it starts, so that a backend whose worker dies mid-batch can name the task that was
+   * running.
+   *
+   * @param beforeTask called in the running thread with each task's index; it must be quick and
+   *     must not throw
+   * @return the results, or the first failure with its task index
+   */
+  public BatchOutcome run(IntConsumer beforeTask) {
     long start = System.nanoTime();
     Object[] results = new Object[tasks.length];
     RunningTask running = new RunningTask(firstIndex, seed, backendId, nestedBackend, nestingLevel);
@@ -124,6 +166,7 @@ public final class Batch implements Serializable {
               this, index, new CancellationException("batch interrupted before task " + index));
         }
         running.moveTo(index);
+        beforeTask.accept(index);
         try {
           results[i] = tasks[i].call();
         } catch (Throwable t) {

@@ -1,0 +1,67 @@
+package dev.joblib.internal.processes;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The wire format between the parent and a worker, over the worker's stdin and stdout: each frame
+ * is a marker byte (not ASCII, so that stray text on the worker's stdout is detected at once
+ * instead of being read as a length), a 4-byte big-endian length, a 1-byte type and that many
+ * payload bytes.
+ */
+final class Frames {
+  /** Parent to worker: a serialized batch. */
+  static final byte BATCH = 1;
+
+  /** Parent to worker: finish and exit. */
+  static final byte EXIT = 2;
+
+  /** Worker to parent: the outcome of the last batch (see {@link Outcomes}). */
+  static final byte OUTCOME = 3;
+
+  private static final int MARKER = 0xB7;
+
+  /** Refuses frames larger than this: a corrupted length must not allocate gigabytes. */
+  static final int MAX_PAYLOAD = Integer.MAX_VALUE - 16;
+
+  private Frames() {}
+
+  /** A received frame. */
+  record Frame(byte type, byte[] payload) {}
+
+  static void write(DataOutputStream out, byte type, byte[] payload) throws IOException {
+    out.writeByte(MARKER);
+    out.writeInt(payload.length);
+    out.writeByte(type);
+    out.write(payload);
+    out.flush();
+  }
+
+  /** Reads one frame; null at a clean end of stream (before the first byte of a frame). */
+  static Frame read(DataInputStream in) throws IOException {
+    int marker = in.read();
+    if (marker < 0) {
+      return null;
+    }
+    if (marker != MARKER) {
+      throw new IOException(
+          "corrupt frame: expected marker 0xB7, got 0x"
+              + Integer.toHexString(marker)
+              + " (did something write to the worker's stdout?)");
+    }
+    int length = in.readInt();
+    if (length < 0 || length > MAX_PAYLOAD) {
+      throw new IOException("corrupt frame: length " + length);
+    }
+    byte type = in.readByte();
+    byte[] payload = new byte[length];
+    try {
+      in.readFully(payload);
+    } catch (EOFException e) {
+      throw new EOFException("stream ended inside a frame of " + length + " bytes");
+    }
+    return new Frame(type, payload);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.joblib.internal.processes;
+
+import dev.joblib.internal.CpuCount;
+import dev.joblib.spi.BackendSpec;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The processes backend's options ({@code Parallel.option(name, value)}), validated. The worker
+ * pool is shared by every backend with equal {@link #poolKey()}.
+ */
+record ProcessesOptions(
+    int nJobs,
+    Duration idleTimeout,
+    String xmx,
+    List<String> jvmArgs,
+    Map<String, String> forwardedProperties,
+    long maxNbytes,
+    Path tempFolder) {
+
+  static final String IDLE_TIMEOUT = "idleTimeout";
+  static final String XMX = "xmx";
+  static final String JVM_ARGS = "jvmArgs";
+  static final String FORWARD_PROPERTIES = "forwardProperties";
+  static final String MAX_NBYTES = "maxNbytes";
+  static final String TEMP_FOLDER = "tempFolder";
+
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+  static final long DEFAULT_MAX_NBYTES = 1L << 20;
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)b?");
+  private static final Pattern SECONDS = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+  /** The settings that make two pools interchangeable. */
+  record PoolKey(
+      int nJobs,
+      Duration idleTimeout,
+      String xmx,
+      List<String> jvmArgs,
+      Map<String, String> forwardedProperties) {}
+
+  PoolKey poolKey() {
+    return new PoolKey(nJobs, idleTimeout, xmx, jvmArgs, forwardedProperties);
+  }
+
+  static ProcessesOptions from(BackendSpec spec) {
+    int nJobs = CpuCount.resolve(spec.nJobs());
+    Duration idle =
+        spec.option(IDLE_TIMEOUT).map(ProcessesOptions::duration).orElse(DEFAULT_IDLE_TIMEOUT);
+    String xmx = spec.option(XMX).map(v -> checkedSize(XMX, v)).orElseGet(() -> defaultXmx(nJobs));
+    List<String> jvmArgs =
+        spec.option(JVM_ARGS)
+            .map(v -> List.of(v.strip().isEmpty() ? new String[0] : v.strip().split("\\s+")))
+            .orElse(List.of());
+    Map<String, String> forwarded = new LinkedHashMap<>();
+    spec.option(FORWARD_PROPERTIES)
+        .ifPresent(
+            names -> {
+              for (String name : names.split(",")) {
+                String n = name.strip();
+                String value = n.isEmpty() ? null : System.getProperty(n);
+                if (value != null) {
+                  forwarded.put(n, value);
+                }
+              }
+            });
+    long maxNbytes =
+        spec.option(MAX_NBYTES).map(ProcessesOptions::maxNbytes).orElse(DEFAULT_MAX_NBYTES);
+    Path temp = spec.option(TEMP_FOLDER).map(Path::of).orElse(null);
+    return new ProcessesOptions(nJobs, idle, xmx, jvmArgs, Map.copyOf(forwarded), maxNbytes, temp);
+  }
+
+  /** "300", "1.5s", "500ms", "5m" or ISO-8601 ("PT5M"). */
+  static Duration duration(String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    Matcher m = SECONDS.matcher(v);
+    Duration d;
+    if (m.matches()) {
+      double amount = Double.parseDouble(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      double millis =
+          switch (unit) {
+            case "ms" -> amount;
+            case "m" -> amount * 60_000;
+            case "h" -> amount * 3_600_000;
+            default -> amount * 1000;
+          };
+      d = Duration.ofMillis(Math.round(millis));
+    } else {
+      try {
+        d = Duration.parse(value.strip());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "option "
+                + IDLE_TIMEOUT
+                + ": expected seconds (\"300\", \"1.5s\", \"500ms\", \"5m\") or an ISO-8601"
+                + " duration (\"PT5M\"), got '"
+                + value
+                + "'",
+            e);
+      }
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(
+          "option " + IDLE_TIMEOUT + " must be positive, got '" + value + "'");
+    }
+    return d;
+  }
+
+  /** joblib's max_nbytes: "1M" (1024 * 1024), "500K", "1000", or "off"/"none" (no memmapping). */
+  static long maxNbytes(String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    if (v.equals("off") || v.equals("none") || v.equals("null")) {
+      return Long.MAX_VALUE;
+    }
+    return bytes(MAX_NBYTES, value);
+  }
+
+  private static String checkedSize(String name, String value) {
+    bytes(name, value);
+    return value.strip();
+  }
+
+  static long bytes(String name, String value) {
+    Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "option "
+              + name
+              + ": expected a size such as \"1M\", \"512k\", \"2g\" or a number of bytes, got '"
+              + value
+              + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
+    return n << shift;
+  }
+
+  /** Half the machine's memory split between the workers, at least 256 MiB each. */
+  static String defaultXmx(int nJobs) {
+    long total = 0;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      total = os.getTotalMemorySize();
+    }
+    if (total <= 0) {
+      total = 4L << 30;
+    }
+    long mib = Math.max(256, total / 2 / nJobs >> 20);
+    return mib + "m";
+  }
+
+  /** The flags of the caller's JVM that workers need too (module opens and exports). */
+  static List<String> inheritedJvmFlags() {
+    List<String> flags = new ArrayList<>();
+    List<String> input = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    for (int i = 0; i < input.size(); i++) {
+      String arg = input.get(i);
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("--add-exports")
+          || arg.startsWith("--add-modules")
+          || arg.startsWith("--add-reads")
+          || arg.startsWith("--enable-native-access")
+          || arg.equals("--enable-preview")
+          || arg.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
+        flags.add(arg);
+        if (!arg.contains("=") && !arg.equals("--enable-preview") && !arg.startsWith("-XX")) {
+          if (i + 1 < input.size()) {
+            flags.add(input.get(++i));
+          }
+        }
+      }
+    }
+    return flags;
+  }
+
+  @Override
+  public String toString() {
+    return "processes[nJobs="
+        + nJobs
+        + ", idleTimeout="
+        + idleTimeout
+        + ", xmx="
+        + xmx
+        + ", jvmArgs="
+        + jvmArgs
+        + ", forwardProperties="
+        + forwardedProperties.keySet()
+        + ", maxNbytes="
+        + (maxNbytes == Long.MAX_VALUE ? "off" : maxNbytes)
+        + ", tempFolder="
+        + tempFolder
+        + "]";
+  }
+}

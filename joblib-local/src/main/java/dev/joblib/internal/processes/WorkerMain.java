@@ -1,0 +1,139 @@
+package dev.joblib.internal.processes;
+
+import dev.joblib.JoblibException;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The main class of a worker JVM. It reads batches from stdin, runs each with {@link Batch#run},
+ * and writes the outcome to stdout; {@code System.out} is redirected to stderr, which the parent
+ * forwards. The worker exits at the end of stdin, on an exit frame, or when its parent dies. While
+ * a batch runs, the index of the running task is kept in a small status file, so the parent can
+ * name it if the worker dies.
+ */
+public final class WorkerMain {
+  /** How often the worker checks that its parent is still alive. */
+  private static final long PARENT_POLL_MILLIS = 250;
+
+  private WorkerMain() {}
+
+  /**
+   * Runs the worker.
+   *
+   * @param args the parent's pid and the path of the status file
+   * @throws IOException if the status file cannot be opened
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: WorkerMain <parent pid> <status file>");
+      System.exit(2);
+    }
+    long parentPid = Long.parseLong(args[0]);
+    OutputStream frames = new FileOutputStream(FileDescriptor.out);
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    watchParent(parentPid);
+    MappedByteBuffer status;
+    try (FileChannel channel =
+        FileChannel.open(Path.of(args[1]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      status = channel.map(FileChannel.MapMode.READ_WRITE, 0, Integer.BYTES);
+    }
+    DataInputStream in =
+        new DataInputStream(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(frames, 1 << 16));
+    Serializer serializer = CompactSerializer.INSTANCE;
+    ClassLoader loader = WorkerMain.class.getClassLoader();
+    while (true) {
+      Frames.Frame frame;
+      try {
+        frame = Frames.read(in);
+      } catch (IOException e) {
+        frame = null;
+      }
+      if (frame == null || frame.type() == Frames.EXIT) {
+        System.out.flush();
+        Runtime.getRuntime().halt(0); // nothing to clean up; user shutdown hooks would only stall
+      }
+      byte[] reply = runBatch(frame.payload(), serializer, loader, status);
+      try {
+        Frames.write(out, Frames.OUTCOME, reply);
+      } catch (IOException e) {
+        Runtime.getRuntime().halt(0); // the parent is gone
+      }
+    }
+  }
+
+  private static byte[] runBatch(
+      byte[] payload, Serializer serializer, ClassLoader loader, MappedByteBuffer status) {
+    status.putInt(0, -1);
+    Batch batch;
+    try {
+      batch = (Batch) serializer.read(new Bytes.In(payload), loader);
+    } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
+      return Outcomes.failure(
+          serializer,
+          -1,
+          new JoblibException("the worker cannot read the batch it was sent: " + e, e));
+    }
+    BatchOutcome outcome = batch.run(index -> status.putInt(0, index));
+    if (!outcome.succeeded()) {
+      return Outcomes.failure(serializer, outcome.failedIndex(), outcome.failure());
+    }
+    Object[] results = outcome.results().toArray();
+    try {
+      return Outcomes.success(serializer, results, outcome.runNanos());
+    } catch (IOException | RuntimeException e) {
+      return Outcomes.failure(serializer, unsendable(results, batch, serializer), sendFailure(e));
+    }
+  }
+
+  /** The index of the first task whose result does not serialize. */
+  private static int unsendable(Object[] results, Batch batch, Serializer serializer) {
+    for (int i = 0; i < results.length; i++) {
+      try {
+        serializer.write(results[i], OutputStream.nullOutputStream(), null);
+      } catch (IOException | RuntimeException e) {
+        return batch.firstIndex() + i;
+      }
+    }
+    return batch.firstIndex();
+  }
+
+  private static Throwable sendFailure(Exception e) {
+    return new JoblibException(
+        "the task's result cannot be sent back to the caller (it must be Serializable): " + e, e);
+  }
+
+  private static void watchParent(long parentPid) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+              while (parent != null && parent.isAlive()) {
+                try {
+                  Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              Runtime.getRuntime().halt(3);
+            },
+            "joblib-parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+}
