@@ -200,6 +200,12 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback {
       } catch (S3Exception e) {
         // a store's background work (an access marker) may land after the listing: list again
         if (attempt == 3) {
+          if (!isExternal()) {
+            // s3proxy's transient store keeps the parts of uploads s3a gave up on without listing
+            // them; it is discarded with this JVM
+            System.err.println("[S3Server] bucket " + bucket + " left in s3proxy: " + e);
+            return;
+          }
           throw new IllegalStateException(
               "cannot delete bucket " + bucket + "; last seen " + left, e);
         }
