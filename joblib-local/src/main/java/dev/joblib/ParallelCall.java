@@ -77,6 +77,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private List<Object> current = List.of();
   private int cursor;
   private boolean ended;
+  private boolean streaming = true;
   private volatile boolean timedOut;
 
   ParallelCall(
@@ -160,6 +161,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
 
   /** Collects every result in order, copying whole batches at a time. */
   List<R> toList() {
+    streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
     List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
     while (hasNext()) {
       @SuppressWarnings("unchecked")
@@ -257,6 +259,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private void dispatch() {
+    if (streaming && inOrder.size() + inCompletionOrder.size() >= 2 * plan.nJobs()) {
+      // the consumer (or a slow head of line) lags: read no further until it catches up, so a
+      // stream's memory stays bounded and batches do not keep growing ahead of it
+      return;
+    }
     if (policy.waves()) {
       if (inFlightBatches == 0) {
         submit(nextWave());

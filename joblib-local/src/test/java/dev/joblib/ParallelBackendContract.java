@@ -252,6 +252,22 @@ public abstract class ParallelBackendContract {
   }
 
   @Test
+  void aSlowHeadOfLineDoesNotMakeAStreamReadAhead() {
+    AtomicInteger produced = new AtomicInteger();
+    Stream<Task<Integer>> endless =
+        Stream.iterate(0, i -> i + 1)
+            .map(
+                i -> {
+                  produced.incrementAndGet();
+                  return delayed(ParallelBackendContract::sleepThenReturn, i == 0 ? 1_000 : 0, i);
+                });
+    try (Stream<Integer> results = parallel(workers()).stream(endless)) {
+      assertThat(results.limit(3).collect(Collectors.toList())).containsExactly(0, 1, 2);
+    }
+    assertThat(produced.get()).isLessThan(5_000);
+  }
+
+  @Test
   void preDispatchBoundsTheTasksReadAheadOfTheCompletedOnes() {
     Probe probe = Probe.create();
     AtomicInteger produced = new AtomicInteger();
