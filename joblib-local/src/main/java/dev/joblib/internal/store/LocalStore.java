@@ -101,11 +101,14 @@ public final class LocalStore implements StoreBackend {
     File file = output.toFile();
     long size = file.length();
     if (size == 0 && !file.isFile()) {
-      if (file.exists()) {
+      if (!file.exists()) {
+        return Optional.empty();
+      }
+      if (!file.isFile()) {
         throw new UncheckedIOException(
             new IOException("cache entry output " + output + " is not a regular file"));
       }
-      return Optional.empty();
+      size = file.length(); // published between the two looks
     }
     return Optional.of(new LocalEntry(key, output, size));
   }
@@ -147,7 +150,8 @@ public final class LocalStore implements StoreBackend {
       try {
         createRoot(functionDir);
         return Files.createDirectory(temp);
-      } catch (NoSuchFileException e) {
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // a concurrent clear removed the parent, or renamed it away while it was being checked
         if (attempt >= PUBLISH_ATTEMPTS) {
           throw e;
         }
