@@ -4,7 +4,9 @@
 #   examples/bin/spark-submit-example.sh pi --samples 200000000 --tasks 64
 #   MASTER=spark://host:7077 examples/bin/spark-submit-example.sh loop
 #
-# Jobs: pi (dev.joblib.examples.MonteCarloPi), loop (dev.joblib.examples.ParallelLoop).
+# Jobs: pi (dev.joblib.examples.MonteCarloPi), loop (dev.joblib.examples.ParallelLoop),
+#   grid (dev.joblib.examples.GridSearchMemory --location s3://bucket/cache or hdfs://nn/cache:
+#   a grid search cached in a store every executor shares).
 # Environment:
 #   SPARK_HOME   a Spark 4.x distribution (Scala 2.13); without it, spark-submit must be on PATH
 #   MASTER       the cluster: local[*] (default), spark://host:7077, yarn, k8s://...
@@ -19,8 +21,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 job="${1:-}"
 case "$job" in
   pi) class=dev.joblib.examples.MonteCarloPi ;;
+  grid) class=dev.joblib.examples.GridSearchMemory; set -- "$@" --backend spark ;;
   loop) class=dev.joblib.examples.ParallelLoop ;;
-  *) echo "usage: $0 pi|loop [job args...]   (see the comments in $0)" >&2; exit 2 ;;
+  *) echo "usage: $0 pi|loop|grid [job args...]   (see the comments in $0)" >&2; exit 2 ;;
 esac
 shift
 

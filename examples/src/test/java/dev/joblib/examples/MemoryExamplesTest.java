@@ -53,4 +53,16 @@ class MemoryExamplesTest {
         .contains("run 1: 6 grid points, 6 computed, best c=1.0 gamma=0.1 score=0.950")
         .contains("run 2: 8 grid points, 2 computed, best c=1.0 gamma=0.1 score=0.950");
   }
+
+  @Test
+  void theGridSearchRunsUnchangedOnSparkWithTheSameCache() throws Exception {
+    String location = dir.resolve("grid-cache").toUri().toString();
+    String out = capture(GridSearchMemory::main, "--backend", "spark", "--location", location);
+
+    assertThat(out)
+        .contains("run 1: 6 grid points, 6 computed, best c=1.0 gamma=0.1 score=0.950")
+        .contains("run 2: 8 grid points, 2 computed, best c=1.0 gamma=0.1 score=0.950");
+    String again = capture(GridSearchMemory::main, "--location", location);
+    assertThat(again).contains("run 2: 8 grid points, 0 computed");
+  }
 }
