@@ -45,8 +45,12 @@ class LeakSoakTest {
     return new HashSet<>(Thread.getAllStackTraces().keySet());
   }
 
-  private static long childProcesses() {
-    return ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
+  private static Set<Long> childPids() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
   }
 
   /** Waits up to 20 s for a count to come down to {@code limit}; returns the last value seen. */
@@ -118,18 +122,17 @@ class LeakSoakTest {
     first.close();
     Set<Thread> threadsBefore = liveThreads();
     int fdsBefore = openFileDescriptors();
-    long childrenBefore = childProcesses();
-    Set<Long> pidsBefore =
-        ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
-    assertThat(childrenBefore).as("worker JVMs after the first call").isEqualTo(2);
+    // other tests' pools may still be idling here: what counts is that none is added
+    Set<Long> pidsBefore = childPids();
+    assertThat(pidsBefore).as("worker JVMs after the first call").hasSizeGreaterThanOrEqualTo(2);
     for (int i = 0; i < PROCESS_CALLS; i++) {
       try (Parallel p = Parallel.create().backend("processes").nJobs(2)) {
         assertThat(p.run(tasks)).isEqualTo(expected);
       }
     }
-    assertThat(ProcessHandle.current().children().map(ProcessHandle::pid))
-        .as("the same worker JVMs serve every call")
-        .containsExactlyInAnyOrderElementsOf(pidsBefore);
+    assertThat(childPids())
+        .as("worker JVMs after %d calls: the pool's workers served them all", PROCESS_CALLS)
+        .isSubsetOf(pidsBefore);
     assertNoLeak(threadsBefore, fdsBefore, PROCESS_CALLS, "processes");
   }
 
