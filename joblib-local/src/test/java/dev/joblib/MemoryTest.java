@@ -425,9 +425,7 @@ class MemoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nosuchscheme")
         .hasMessageContaining("file");
-    assertThatThrownBy(() -> Memory.at("hdfs://nn:8020/cache"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("hadoop-client-api");
+    // hdfs:, s3:, s3a: without their libraries: OptionalLibrariesTest (they are on this class path)
     assertThatThrownBy(
             () ->
                 Memory.builder()

@@ -1,0 +1,432 @@
+package dev.joblib.internal.store.hadoop;
+
+import dev.joblib.internal.store.EntryFrame;
+import dev.joblib.spi.EntryInfo;
+import dev.joblib.spi.EntryKey;
+import dev.joblib.spi.EntryWriter;
+import dev.joblib.spi.StoreBackend;
+import dev.joblib.spi.StoredEntry;
+import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * The store on a Hadoop object store ({@code s3a:}, {@code gs:}...), whose rename is a copy and
+ * delete. Each entry is one object, {@code <functionId>/<argsId>/entry.joblib}, holding the
+ * metadata and the output ({@link EntryFrame}), created with create-if-absent: on s3a {@code
+ * createFile(p).overwrite(false).must("fs.option.create.conditional.overwrite", true)}, a
+ * conditional PUT, so the first writer wins. On other object stores {@code overwrite(false)} is
+ * only checked before the upload, so concurrent writers of one key may end with the last one's
+ * (identical) content. The output is first written to a local temporary file, so a writer that
+ * fails leaves nothing in the store. Last access is kept in marker objects {@code
+ * <argsId>/access/<epochMillis>}, rewritten at most once per {@code touchInterval} per entry.
+ */
+final class HadoopObjectStore implements StoreBackend {
+  static final String ACCESS_DIR = "access";
+  static final String FUNCTION_INFO = "func_code.json";
+  static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
+  private static final int MAX_REMEMBERED_TOUCHES = 100_000;
+
+  private final URI location;
+  private final FileSystem fs;
+  private final Path root;
+  private final boolean conditionalCreate;
+  private final Duration touchInterval;
+  private final Map<EntryKey, Instant> recordedAccess = new ConcurrentHashMap<>();
+
+  HadoopObjectStore(URI location, FileSystem fs, Path base, Duration touchInterval) {
+    this.location = location;
+    this.fs = fs;
+    this.root = new Path(fs.makeQualified(base), "joblib");
+    this.conditionalCreate = location.getScheme().toLowerCase(Locale.ROOT).equals("s3a");
+    this.touchInterval = touchInterval;
+  }
+
+  @Override
+  public URI location() {
+    return location;
+  }
+
+  FileSystem fileSystem() {
+    return fs;
+  }
+
+  Path entryObject(EntryKey key) {
+    return new Path(
+        new Path(new Path(root, key.functionId()), key.argsId()), EntryFrame.OBJECT_NAME);
+  }
+
+  @Override
+  public Optional<StoredEntry> get(EntryKey key) {
+    Path object = entryObject(key);
+    try {
+      FileStatus status = fs.getFileStatus(object);
+      int headerLength;
+      try (FSDataInputStream in = fs.open(object)) {
+        headerLength = readHeader(in, object).length + EntryFrame.FIXED_BYTES;
+      }
+      return Optional.of(new ObjectEntry(key, object, Math.max(0, status.getLen() - headerLength)));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look up cache entry " + object, e);
+    }
+  }
+
+  /** Reads and checks the frame header; returns the metadata. */
+  private static byte[] readHeader(InputStream in, Path object) throws IOException {
+    byte[] fixed = in.readNBytes(EntryFrame.FIXED_BYTES);
+    int metadataLength = EntryFrame.metadataLength(fixed, fixed.length, object);
+    byte[] metadata = in.readNBytes(metadataLength);
+    if (metadata.length != metadataLength) {
+      throw new java.io.EOFException("entry header cut short: " + object);
+    }
+    return metadata;
+  }
+
+  @Override
+  public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
+    Path object = entryObject(key);
+    java.nio.file.Path spool = null;
+    try {
+      if (fs.exists(object)) {
+        return false;
+      }
+      spool = Files.createTempFile("joblib-entry-", ".tmp");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
+        out.write(EntryFrame.header(metadata));
+        output.writeTo(new HadoopStore.NonClosingOutputStream(out));
+      }
+      FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(object).overwrite(false).recursive();
+      if (conditionalCreate) {
+        builder.must(CONDITIONAL_CREATE, true);
+      }
+      try (FSDataOutputStream out = builder.build()) {
+        Files.copy(spool, out);
+      }
+      remember(key, Instant.now());
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false; // another writer won
+    } catch (IOException e) {
+      if (isPreconditionFailure(e)) {
+        return false;
+      }
+      throw new UncheckedIOException("cannot publish cache entry " + object, e);
+    } finally {
+      if (spool != null) {
+        try {
+          Files.deleteIfExists(spool);
+        } catch (IOException e) {
+          // a leftover file in the temporary directory; the entry is unaffected
+        }
+      }
+    }
+  }
+
+  /** Whether a failed upload is the store refusing an existing key (HTTP 412). */
+  private static boolean isPreconditionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FileAlreadyExistsException) {
+        return true;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("412") || message.contains("PreconditionFailed")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void remember(EntryKey key, Instant access) {
+    if (recordedAccess.size() > MAX_REMEMBERED_TOUCHES) {
+      recordedAccess.clear();
+    }
+    recordedAccess.put(key, access);
+  }
+
+  @Override
+  public void touch(EntryKey key, Instant accessTime) {
+    Instant recorded = recordedAccess.get(key);
+    if (recorded != null
+        && !accessTime.isBefore(recorded)
+        && Duration.between(recorded, accessTime).compareTo(touchInterval) < 0) {
+      return;
+    }
+    Path markers = new Path(entryObject(key).getParent(), ACCESS_DIR);
+    try {
+      if (!fs.exists(entryObject(key))) {
+        return;
+      }
+      List<Path> old = new ArrayList<>();
+      try {
+        for (FileStatus marker : fs.listStatus(markers)) {
+          old.add(marker.getPath());
+        }
+      } catch (FileNotFoundException e) {
+        // no marker yet
+      }
+      Path marker = new Path(markers, Long.toString(accessTime.toEpochMilli()));
+      fs.create(marker, true).close();
+      for (Path path : old) {
+        if (!path.getName().equals(marker.getName())) {
+          fs.delete(path, false);
+        }
+      }
+      remember(key, accessTime);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the access time of " + markers, e);
+    }
+  }
+
+  @Override
+  public boolean delete(EntryKey key) {
+    Path object = entryObject(key);
+    try {
+      boolean existed = fs.delete(object, false);
+      fs.delete(object.getParent(), true);
+      recordedAccess.remove(key);
+      return existed;
+    } catch (FileNotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete cache entry " + object, e);
+    }
+  }
+
+  @Override
+  public Stream<EntryInfo> list() {
+    return listUnder(root, null);
+  }
+
+  @Override
+  public Stream<EntryInfo> list(String functionId) {
+    return listUnder(new Path(root, EntryKey.checkFunctionId(functionId)), functionId);
+  }
+
+  /** One flat recursive listing (a paginated LIST on object stores), grouped by entry. */
+  private Stream<EntryInfo> listUnder(Path dir, String onlyFunction) {
+    Map<EntryKey, long[]> entries = new LinkedHashMap<>(); // size, modified, newest marker
+    String rootPrefix = root.toUri().getPath() + "/";
+    try {
+      RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        LocatedFileStatus file = files.next();
+        String relative = file.getPath().toUri().getPath();
+        if (!relative.startsWith(rootPrefix)) {
+          continue;
+        }
+        String[] parts = relative.substring(rootPrefix.length()).split("/");
+        classify(parts, file, onlyFunction, entries);
+      }
+    } catch (FileNotFoundException e) {
+      return Stream.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list cache entries under " + dir, e);
+    }
+    List<EntryInfo> found = new ArrayList<>();
+    entries.forEach(
+        (key, v) -> {
+          if (v[0] >= 0) {
+            Instant access = Instant.ofEpochMilli(v[2] > 0 ? v[2] : v[1]);
+            Instant recorded = recordedAccess.get(key);
+            if (v[2] == 0
+                && recorded != null
+                && !recorded.isBefore(access)
+                && recorded.isBefore(access.plusSeconds(1))) {
+              // object stores list write times to the second; this JVM's record of it is finer
+              access = recorded;
+            }
+            found.add(new EntryInfo(key, v[0], access));
+          }
+        });
+    return found.stream();
+  }
+
+  private static void classify(
+      String[] parts, FileStatus file, String onlyFunction, Map<EntryKey, long[]> entries) {
+    for (String part : parts) {
+      if (part.isEmpty() || part.startsWith(".")) {
+        return;
+      }
+    }
+    int n = parts.length;
+    boolean isEntry = n >= 3 && parts[n - 1].equals(EntryFrame.OBJECT_NAME);
+    boolean isMarker = n >= 4 && parts[n - 2].equals(ACCESS_DIR) && isDigits(parts[n - 1]);
+    if (!isEntry && !isMarker) {
+      return;
+    }
+    int argsIndex = isEntry ? n - 2 : n - 3;
+    if (!HadoopStore.isHex(parts[argsIndex])) {
+      return;
+    }
+    String functionId = String.join("/", java.util.Arrays.copyOfRange(parts, 0, argsIndex));
+    if (onlyFunction != null && !onlyFunction.equals(functionId)) {
+      return;
+    }
+    EntryKey key = new EntryKey(functionId, parts[argsIndex]);
+    long[] v = entries.computeIfAbsent(key, k -> new long[] {-1, 0, 0});
+    if (isEntry) {
+      v[0] = file.getLen();
+      v[1] = file.getModificationTime();
+    } else {
+      v[2] = Math.max(v[2], Long.parseLong(parts[n - 1]));
+    }
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<byte[]> getFunctionInfo(String functionId) {
+    Path file = new Path(new Path(root, EntryKey.checkFunctionId(functionId)), FUNCTION_INFO);
+    try (FSDataInputStream in = fs.open(file)) {
+      return Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public void putFunctionInfo(String functionId, byte[] info) {
+    Path file = new Path(new Path(root, EntryKey.checkFunctionId(functionId)), FUNCTION_INFO);
+    try (FSDataOutputStream out = fs.createFile(file).overwrite(true).recursive().build()) {
+      out.write(info); // one PUT on close: readers see the old or the new document
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  @Override
+  public void deleteFunction(String functionId) {
+    Path dir = new Path(root, EntryKey.checkFunctionId(functionId));
+    try {
+      fs.delete(dir, true);
+      recordedAccess.keySet().removeIf(k -> k.functionId().equals(functionId));
+    } catch (FileNotFoundException e) {
+      // nothing to delete
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the cache of function " + dir, e);
+    }
+  }
+
+  @Override
+  public void clear() {
+    try {
+      fs.delete(root, true);
+      recordedAccess.clear();
+    } catch (FileNotFoundException e) {
+      // nothing to delete
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the cache at " + root, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      fs.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the file system of " + location, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HadoopObjectStore[" + root.getParent() + "]";
+  }
+
+  private final class ObjectEntry implements StoredEntry {
+    private final EntryKey key;
+    private final Path object;
+    private final long size;
+
+    ObjectEntry(EntryKey key, Path object, long size) {
+      this.key = key;
+      this.object = object;
+      this.size = size;
+    }
+
+    @Override
+    public EntryKey key() {
+      return key;
+    }
+
+    @Override
+    public long outputSize() {
+      return size;
+    }
+
+    @Override
+    public InputStream openOutput() {
+      FSDataInputStream in = null;
+      try {
+        in = fs.open(object);
+        readHeader(in, object); // positions the stream at the output, whatever object is there now
+        return in;
+      } catch (IOException e) {
+        closeQuietly(in);
+        throw new UncheckedIOException("cannot open cache entry " + object, e);
+      }
+    }
+
+    @Override
+    public Optional<java.nio.file.Path> localOutputFile() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<byte[]> readMetadata() {
+      try (FSDataInputStream in = fs.open(object)) {
+        return Optional.of(readHeader(in, object));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the metadata of cache entry " + object, e);
+      }
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // already failing
+      }
+    }
+  }
+}
