@@ -5,6 +5,9 @@ import java.util.Objects;
 
 /** Argument checks whose messages name the parameter and the value given. */
 final class Check {
+  /** The longest timeout that fits in a {@code long} of nanoseconds. */
+  private static final Duration MAX_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
+
   private Check() {}
 
   static int nJobs(int nJobs) {
@@ -29,6 +32,10 @@ final class Check {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
+    if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "timeout must be at most " + MAX_TIMEOUT + " (about 292 years), got " + timeout);
+    }
     return timeout;
   }
 
@@ -45,6 +52,15 @@ final class Check {
       throw new IllegalArgumentException("backend must not be blank, got '" + id + "'");
     }
     return id;
+  }
+
+  /** Checks a backend option: a non-blank name and a non-null value. */
+  static void option(String name, String value) {
+    Objects.requireNonNull(name, "option name must not be null");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("option name must not be blank, got '" + name + "'");
+    }
+    Objects.requireNonNull(value, () -> "option '" + name + "' must not have a null value");
   }
 
   static <T> T notNull(T value, String parameter) {

@@ -115,7 +115,8 @@ public final class LoadOptions {
   public LoadOptions withAllowed(String... patterns) {
     Objects.requireNonNull(patterns, "patterns must not be null");
     if (patterns.length == 0) {
-      throw new IllegalArgumentException("give at least one class pattern, such as com.acme.**");
+      throw new IllegalArgumentException(
+          "patterns must hold at least one class pattern, such as com.acme.**, got []");
     }
     List<String> all = new ArrayList<>(allowed);
     for (String p : patterns) {

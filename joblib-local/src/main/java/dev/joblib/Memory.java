@@ -426,10 +426,15 @@ public final class Memory implements Serializable {
      * @param value its value, never null
      * @return this builder
      * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is blank
      * @throws IllegalStateException if this option was already set
      */
     public Builder storeOption(String name, String value) {
       Objects.requireNonNull(name, "store option name must not be null");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException(
+            "store option name must not be blank, got '" + name + "'");
+      }
       Objects.requireNonNull(value, "store option '" + name + "' must not have a null value");
       once(storeOptions.containsKey(name), "store option '" + name + "'");
       storeOptions.put(name, value);

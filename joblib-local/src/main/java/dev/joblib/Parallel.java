@@ -170,7 +170,8 @@ public final class Parallel implements AutoCloseable {
    *
    * @param timeout positive
    * @return a copy with this setting
-   * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalArgumentException if {@code timeout} is not positive or longer than {@code
+   *     Long.MAX_VALUE} nanoseconds (about 292 years)
    */
   public Parallel timeout(Duration timeout) {
     return new Parallel(settings.with(d -> d.timeout = Check.timeout(timeout)));
@@ -241,10 +242,11 @@ public final class Parallel implements AutoCloseable {
    * @param value its value
    * @return a copy with this setting
    * @throws NullPointerException if either is null
+   * @throws IllegalArgumentException if the name is blank
    */
   public Parallel option(String name, String value) {
-    return new Parallel(
-        settings.withOption(Check.notNull(name, "option name"), Check.notNull(value, "value")));
+    Check.option(name, value);
+    return new Parallel(settings.withOption(name, value));
   }
 
   /**

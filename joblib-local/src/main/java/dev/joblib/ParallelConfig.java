@@ -179,13 +179,13 @@ public final class ParallelConfig {
      * Sets a backend option (joblib's {@code backend_params}); see {@link Parallel#option(String,
      * String)}.
      *
-     * @param name the option's name, never null
+     * @param name the option's name, never null or blank
      * @param value its value, never null
      * @return this builder
      */
     public Builder option(String name, String value) {
-      settings =
-          settings.withOption(Check.notNull(name, "option name"), Check.notNull(value, "value"));
+      Check.option(name, value);
+      settings = settings.withOption(name, value);
       return this;
     }
 

@@ -41,9 +41,9 @@ public final class Persistence {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      // createFile (not createTempFile) so that the dump gets the usual umask permissions
+      // owner-only while written and after: others may neither read nor swap the data
       tmp =
-          Files.createFile(
+          dev.joblib.internal.OwnerOnly.createFile(
               abs.resolveSibling(
                   "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
       try (FileChannel ch =
@@ -191,7 +191,7 @@ public final class Persistence {
 
   private static Object loadViaTempFile(DumpReader.Header header, RawInput raw, ReadConfig config)
       throws IOException {
-    Path tmp = Files.createTempFile("joblib-load-", ".tmp");
+    Path tmp = Files.createTempFile("joblib-load-", ".tmp"); // 0600 on POSIX
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         out.write(Format.MAGIC);

@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -70,7 +71,7 @@ final class MemmapWriter implements UnaryOperator<Object> {
     int size = MappedArray.elementSize(type);
     long total = (long) length * size;
     try (FileChannel channel =
-        FileChannel.open(
+        OwnerOnly.open(
             file,
             StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ,

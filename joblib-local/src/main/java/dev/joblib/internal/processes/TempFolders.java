@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -51,11 +52,11 @@ final class TempFolders {
   /** Creates this call's folder under {@code base}, after removing dead parents' leftovers. */
   static Path createCallFolder(Path base, String callId) {
     try {
-      Files.createDirectories(base);
+      OwnerOnly.createDirectories(base);
       if (CLEANED.add(base.toAbsolutePath())) {
         removeLeftovers(base, PREFIX);
       }
-      return Files.createDirectory(
+      return OwnerOnly.createDirectory(
           base.resolve(PREFIX + ProcessHandle.current().pid() + "_" + callId));
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -91,7 +92,7 @@ final class TempFolders {
       if (CLEANED.add(base.resolve(WORKERS_PREFIX).toAbsolutePath())) {
         removeLeftovers(base, WORKERS_PREFIX);
       }
-      return Files.createDirectories(
+      return OwnerOnly.createDirectories(
           base.resolve(WORKERS_PREFIX + ProcessHandle.current().pid() + "_status"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worker status folder in " + base, e);

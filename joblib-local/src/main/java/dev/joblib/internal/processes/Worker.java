@@ -1,6 +1,7 @@
 package dev.joblib.internal.processes;
 
 import dev.joblib.WorkerDiedException;
+import dev.joblib.internal.OwnerOnly;
 import dev.joblib.spi.BatchOutcome;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -58,7 +59,7 @@ final class Worker {
   static Worker start(WorkerPool pool, int id, List<String> command, Map<String, String> env)
       throws IOException {
     Path status = pool.statusFolder().resolve("worker-" + pool.number() + "-" + id);
-    Files.write(status, new byte[Integer.BYTES]);
+    OwnerOnly.write(status, new byte[Integer.BYTES]);
     List<String> full = new java.util.ArrayList<>(command);
     full.add(String.valueOf(ProcessHandle.current().pid()));
     full.add(status.toString());

@@ -1,5 +1,6 @@
 package dev.joblib.internal.store;
 
+import dev.joblib.internal.OwnerOnly;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
@@ -123,7 +124,7 @@ public final class LocalStore implements StoreBackend {
     try {
       temp = createTemp(entry.getParent(), ".tmp-" + key.argsId() + "-");
       writeOutput(temp.resolve(OUTPUT), output);
-      Files.write(temp.resolve(METADATA), metadata);
+      OwnerOnly.write(temp.resolve(METADATA), metadata);
       boolean published = moveIntoPlace(temp, entry);
       if (published) {
         temp = null; // it is the entry now
@@ -149,7 +150,7 @@ public final class LocalStore implements StoreBackend {
       Path temp = functionDir.resolve(prefix + UUID.randomUUID());
       try {
         createRoot(functionDir);
-        return Files.createDirectory(temp);
+        return OwnerOnly.createDirectory(temp);
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // a concurrent clear removed the parent, or renamed it away while it was being checked
         if (attempt >= PUBLISH_ATTEMPTS) {
@@ -160,7 +161,7 @@ public final class LocalStore implements StoreBackend {
   }
 
   private static void writeOutput(Path file, EntryWriter output) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    try (OutputStream out = new BufferedOutputStream(OwnerOnly.newOutputStream(file), 1 << 16)) {
       output.writeTo(new NonClosingOutputStream(out));
     }
   }
@@ -193,17 +194,17 @@ public final class LocalStore implements StoreBackend {
       return; // the common case, without createDirectories' exception for existing directories
     }
     if (!Files.isDirectory(root)) {
-      Files.createDirectories(root);
+      OwnerOnly.createDirectories(root);
       Path gitignore = base.resolve(".gitignore");
       if (!Files.exists(gitignore)) {
         try {
-          Files.write(gitignore, GITIGNORE, java.nio.file.StandardOpenOption.CREATE_NEW);
+          OwnerOnly.write(gitignore, GITIGNORE);
         } catch (FileAlreadyExistsException e) {
           // written by a concurrent writer
         }
       }
     }
-    Files.createDirectories(functionDir);
+    OwnerOnly.createDirectories(functionDir);
   }
 
   @Override
@@ -375,7 +376,7 @@ public final class LocalStore implements StoreBackend {
     Path temp = functionDir.resolve(".tmp-info-" + UUID.randomUUID());
     try {
       createRoot(functionDir);
-      Files.write(temp, info);
+      OwnerOnly.write(temp, info);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
