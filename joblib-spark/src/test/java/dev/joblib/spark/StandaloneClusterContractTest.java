@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +101,43 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
     assertThat(e.getCause().getStackTrace()[0].getClassName())
         .startsWith(StandaloneClusterContractTest.class.getName());
     assertThat(probe.count("attempt-")).isEqualTo(1);
+  }
+
+  /**
+   * A task that fails on its first attempt only: joblib sends the user's exception back as data, so
+   * Spark sees a successful Spark task and does not retry it (the retry would have succeeded). The
+   * call fails with that exception, and the next call on the same session succeeds.
+   */
+  @Test
+  @Tag("reliability")
+  void aTaskFailingOnItsFirstAttemptOnlyIsNotRetriedAndTheSessionStaysUsable() {
+    Probe probe = Probe.create();
+    Fn1<Integer, Integer> flaky =
+        x -> {
+          if (x == 3) {
+            probe.mark("attempt-" + System.nanoTime());
+            if (probe.mark("failed-once")) {
+              throw new IllegalStateException("first attempt of task " + x + " fails");
+            }
+          }
+          return x * 10;
+        };
+    List<Integer> xs = IntStream.range(0, 8).boxed().collect(Collectors.toList());
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () -> Parallel.create().backend(SparkBackend.of(spark)).map(xs, flaky));
+    assertThat(e.taskIndex()).isEqualTo(3);
+    assertThat(e.backend()).isEqualTo("spark");
+    assertThat(e.getCause())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("first attempt of task 3 fails");
+    assertThat(probe.count("attempt-")).as("attempts of task 3 in the failed call").isEqualTo(1);
+
+    assertThat(Parallel.create().backend(SparkBackend.of(spark)).map(xs, flaky))
+        .isEqualTo(xs.stream().map(x -> x * 10).collect(Collectors.toList()));
+    assertThat(probe.count("attempt-")).isEqualTo(2);
+    assertThat(spark.sparkContext().isStopped()).isFalse();
   }
 
   @Test
