@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -194,8 +195,8 @@ final class PipelineWave {
     // Batches should start in input order, so that an early failure is found early and stops the
     // later batches (the lowest failing index decides the error). The Flink runner keeps the order
     // of the keyed elements when it spreads them; the DirectRunner splits Create itself into
-    // contiguous bundles run in parallel in this JVM, and its Reshuffle (a keyed group) would only
-    // scramble the start order, so it is left out there.
+    // bundles run in parallel in this JVM in an order of its own: there each element is a ticket
+    // for the next batch in input order (InOrderTickets), and a Reshuffle would add nothing.
     PCollection<KV<Long, KV<Long, byte[]>>> created =
         pipeline.apply(
             "Batches",
@@ -223,16 +224,24 @@ final class PipelineWave {
         throw new JoblibException("the Beam pipeline " + name + " was cancelled before it ran");
       }
     }
-    started = pipeline.run();
-    synchronized (this) {
-      result = started;
-      if (cancelled) {
-        cancel();
-      }
+    if (inProcess) {
+      InOrderTickets.register(
+          staging.path(), elements.stream().map(KV::getValue).collect(Collectors.toList()));
     }
-    PipelineResult.State state = started.waitUntilFinish();
-    if (state != null && state != PipelineResult.State.DONE) {
-      throw new JoblibException("the Beam pipeline " + name + " ended in state " + state);
+    try {
+      started = pipeline.run();
+      synchronized (this) {
+        result = started;
+        if (cancelled) {
+          cancel();
+        }
+      }
+      PipelineResult.State state = started.waitUntilFinish();
+      if (state != null && state != PipelineResult.State.DONE) {
+        throw new JoblibException("the Beam pipeline " + name + " ended in state " + state);
+      }
+    } finally {
+      InOrderTickets.unregister(staging.path());
     }
   }
 

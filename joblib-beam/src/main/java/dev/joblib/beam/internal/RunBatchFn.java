@@ -50,7 +50,8 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   }
 
   @ProcessElement
-  public void process(@Element KV<Long, byte[]> batch, OutputReceiver<GenericRecord> out) {
+  public void process(@Element KV<Long, byte[]> element, OutputReceiver<GenericRecord> out) {
+    KV<Long, byte[]> batch = InOrderTickets.next(stagingPath, element);
     long firstIndex = batch.getKey();
     if (signals.stops(firstIndex)) {
       out.output(OutcomeRecords.stopped(schema, firstIndex));
