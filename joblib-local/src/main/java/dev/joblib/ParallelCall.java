@@ -37,14 +37,12 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   /** A dispatched batch not yet completed; {@code startNanos} is set once it is likely running. */
   static final class Pending {
     final int firstIndex;
-    final int size;
     final long dispatchNanos;
     volatile long startNanos;
     volatile boolean completed;
 
-    Pending(int firstIndex, int size, long dispatchNanos) {
+    Pending(int firstIndex, long dispatchNanos) {
       this.firstIndex = firstIndex;
-      this.size = size;
       this.dispatchNanos = dispatchNanos;
     }
   }
@@ -56,6 +54,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private final Runnable onFinish;
   private final ParallelBackend backend;
   private final DispatchPolicy policy;
+  private final boolean inJvm;
   private final AutoBatcher batcher;
   private final VerboseReporter reporter;
   private final long startNanos = System.nanoTime();
@@ -93,6 +92,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     this.onFinish = onFinish;
     this.backend = plan.backend();
     this.policy = backend.dispatchPolicy();
+    this.inJvm = backend.capabilities().contains(Capability.SHARED_MEMORY);
     this.batcher = new AutoBatcher(policy, plan.timeout());
     this.reporter = new VerboseReporter(plan.verbose(), plan.nJobs(), total);
   }
@@ -252,7 +252,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
 
   /** In-JVM backends report the pure run time; for others the round trip is what batching saves. */
   private long batchNanos(BatchOutcome outcome, Pending dispatched) {
-    if (outcome.runNanos() > 0 && backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+    if (outcome.runNanos() > 0 && inJvm) {
       return outcome.runNanos();
     }
     return System.nanoTime() - dispatched.dispatchNanos;
@@ -363,7 +363,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
             backend.id(),
             plan.nestedBackend(),
             plan.nestingLevel());
-    pending.put(batch.sequence(), new Pending(batch.firstIndex(), batch.size(), System.nanoTime()));
+    pending.put(batch.sequence(), new Pending(batch.firstIndex(), System.nanoTime()));
     nextIndex += batch.size();
     inFlightTasks += batch.size();
     inFlightBatches++;
