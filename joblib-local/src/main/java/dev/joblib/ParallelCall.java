@@ -233,6 +233,9 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
         && backend.capabilities().contains(Capability.TIMEOUT)) {
       throw fail(timedOut);
     }
+    if (!outcome.succeeded() && outcome.failure() instanceof BackendFailedException failed) {
+      throw fail(failed); // no task failed: the backend did
+    }
     if (!outcome.succeeded()) {
       throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
     }
@@ -405,7 +408,8 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     while ((event = events.poll()) != null) {
       if (event instanceof BatchOutcome outcome
           && !outcome.succeeded()
-          && outcome.failure() != failure.getCause()) {
+          && outcome.failure() != failure.getCause()
+          && outcome.failure() != failure) {
         failure.addSuppressed(outcome.failure());
       }
     }

@@ -1,6 +1,6 @@
 package dev.joblib.beam.internal;
 
-import dev.joblib.JoblibException;
+import dev.joblib.BackendFailedException;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
@@ -42,6 +42,8 @@ public final class BeamCall implements BackendCall {
    * @param info the call's description
    * @param sink where outcomes go
    * @param executor runs the pipelines in the background
+   * @throws IllegalArgumentException if the options' {@code tempLocation} is a local path that
+   *     cannot hold a staging directory (a regular file, a directory that cannot be written)
    */
   public BeamCall(
       String backendId,
@@ -50,6 +52,7 @@ public final class BeamCall implements BackendCall {
       CallInfo info,
       BatchSink sink,
       ExecutorService executor) {
+    StagingDir.requireUsable(options, backendId);
     this.backendId = backendId;
     this.options = options;
     this.parallelism = parallelism;
@@ -97,15 +100,19 @@ public final class BeamCall implements BackendCall {
     }
   }
 
-  private JoblibException pipelineFailure(PipelineWave wave, Throwable e) {
-    return new JoblibException(
-        "the Beam pipeline "
-            + wave.name()
-            + " of backend '"
+  private BackendFailedException pipelineFailure(PipelineWave wave, Throwable e) {
+    if (e instanceof BackendFailedException failed) {
+      return failed;
+    }
+    return new BackendFailedException(
+        backendId,
+        "backend '"
             + backendId
-            + "' failed on "
+            + "': the Beam pipeline joblib-"
+            + wave.name()
+            + " on "
             + RunnerOptions.runnerName(options)
-            + ": "
+            + " failed: "
             + e,
         e);
   }

@@ -1,5 +1,6 @@
 package dev.joblib.beam.internal;
 
+import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
 import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.Batch;
@@ -90,10 +91,13 @@ final class PipelineWave {
       PipelineOptions options = RunnerOptions.copy(baseOptions);
       options.setJobName("joblib-" + name);
       RunnerOptions.runWithoutBlocking(options);
-      String tempLocation = options.getTempLocation();
-      StagingDir dir =
-          StagingDir.under(
-              tempLocation != null ? tempLocation : System.getProperty("java.io.tmpdir"), name);
+      StagingDir dir = StagingDir.under(StagingDir.tempLocation(options), name);
+      if (!RunnerOptions.runnerName(options).equals("DataflowRunner")) {
+        // what the runner itself stages there (the Flink and Spark runners zip the class path's
+        // directories for a remote cluster) goes into this directory and is deleted with it;
+        // Dataflow derives its cached, reused staging location from tempLocation: left alone
+        options.setTempLocation(dir.path());
+      }
       synchronized (this) {
         if (cancelled) {
           return List.of();
@@ -101,8 +105,14 @@ final class PipelineWave {
         staging = dir;
       }
       try {
+        dir.createIfLocal();
         runPipeline(options, elements, dir);
-        outcomes.addAll(readBack(dir, sentIndexes(elements)));
+        outcomes.addAll(readBack(options, dir, sentIndexes(elements)));
+      } catch (RuntimeException | Error e) {
+        if (e instanceof BackendFailedException || isCancelled()) {
+          throw e;
+        }
+        throw runnerFailure(options, dir, e);
       } finally {
         synchronized (this) {
           finished = true; // from now on cancel() writes no marker into the directory
@@ -116,12 +126,47 @@ final class PipelineWave {
     return outcomes;
   }
 
+  private synchronized boolean isCancelled() {
+    return cancelled;
+  }
+
+  /**
+   * The failure of the runner (not of a task): names the backend, the runner and where it runs, the
+   * pipeline and its staging directory, and the runner's original exception at the root.
+   */
+  private BackendFailedException runnerFailure(
+      PipelineOptions options, StagingDir dir, Throwable cause) {
+    return new BackendFailedException(
+        backendId, describe(options, dir) + " failed: " + rootOf(cause), cause);
+  }
+
+  private String describe(PipelineOptions options, StagingDir dir) {
+    String target = RunnerOptions.target(options);
+    return "backend '"
+        + backendId
+        + "': the Beam pipeline joblib-"
+        + name
+        + " on "
+        + RunnerOptions.runnerName(options)
+        + (target.isEmpty() ? "" : " (" + target + ")")
+        + ", staging in "
+        + dir;
+  }
+
+  private static Throwable rootOf(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
   private static boolean isTaskFailure(BatchOutcome outcome) {
     return !outcome.succeeded() && !(outcome.failure() instanceof CancellationException);
   }
 
   /** A failure outcome for every batch, when the pipeline itself failed. */
-  List<BatchOutcome> failAll(JoblibException failure) {
+  List<BatchOutcome> failAll(BackendFailedException failure) {
     List<BatchOutcome> outcomes = new ArrayList<>();
     for (Batch batch : batches) {
       outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), failure));
@@ -238,14 +283,15 @@ final class PipelineWave {
       }
       PipelineResult.State state = started.waitUntilFinish();
       if (state != null && state != PipelineResult.State.DONE) {
-        throw new JoblibException("the Beam pipeline " + name + " ended in state " + state);
+        throw new IllegalStateException(
+            "the runner ended the pipeline in state " + state + ", not DONE");
       }
     } finally {
       InOrderTickets.unregister(staging.path());
     }
   }
 
-  private List<BatchOutcome> readBack(StagingDir staging, Set<Long> sent) {
+  private List<BatchOutcome> readBack(PipelineOptions options, StagingDir staging, Set<Long> sent) {
     Map<Long, GenericRecord> records = new HashMap<>();
     try {
       for (MatchResult.Metadata file : staging.files(SUFFIX)) {
@@ -273,13 +319,13 @@ final class PipelineWave {
             BatchOutcome.failure(
                 batch,
                 batch.firstIndex(),
-                new JoblibException(
-                    "the Beam pipeline "
-                        + name
-                        + " wrote no outcome for "
+                new BackendFailedException(
+                    backendId,
+                    describe(options, staging)
+                        + " finished but left no outcome for "
                         + batch
-                        + " in "
-                        + staging)));
+                        + ": its staged results were lost",
+                    null)));
         continue;
       }
       try {

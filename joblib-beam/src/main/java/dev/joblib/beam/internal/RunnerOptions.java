@@ -44,6 +44,17 @@ public final class RunnerOptions {
   }
 
   /**
+   * Where the runner runs, for messages: {@code flinkMaster=host:port} for the Flink runner, empty
+   * for runners without such an option (the DirectRunner runs in this JVM).
+   */
+  public static String target(PipelineOptions options) {
+    if (runnerName(options).equals("FlinkRunner")) {
+      return "flinkMaster=" + get(options, FLINK_OPTIONS, "getFlinkMaster");
+    }
+    return "";
+  }
+
+  /**
    * Sets the runner's parallelism where it has such an option.
    *
    * @return whether the runner has one

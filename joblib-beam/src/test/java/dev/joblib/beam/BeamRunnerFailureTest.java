@@ -1,0 +1,321 @@
+package dev.joblib.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.joblib.BackendFailedException;
+import dev.joblib.Parallel;
+import dev.joblib.Probe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runner failures, as opposed to task failures: the runner refusing or losing the job, the staging
+ * location unusable, the pipeline failing inside the runner, the job cancelled from outside. Each
+ * fails the call with {@link BackendFailedException} (or, when it can be seen before any task runs,
+ * {@link IllegalArgumentException} naming the option), never with partial results; nothing is left
+ * in {@code tempLocation}, and the next call works. Timeouts only bound a hang; no timing is
+ * asserted.
+ */
+@Tag("reliability")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BeamRunnerFailureTest {
+  @TempDir Path temp;
+
+  @Test
+  void aTempLocationThatIsARegularFileIsRefusedBeforeAnyTaskRunsOnBothRunners() throws Exception {
+    Path file = Files.writeString(temp.resolve("not-a-dir"), "keep me");
+    Path staging = Files.createDirectory(temp.resolve("staging"));
+    Probe probe = Probe.create();
+    for (String runner : List.of("DirectRunner", "FlinkRunner")) {
+      for (String location : List.of(file.toString(), file.resolve("below").toString())) {
+        Parallel bad =
+            Parallel.create()
+                .backend("beam")
+                .option("runner", runner)
+                .option("flinkMaster", "[local]")
+                .option("tempLocation", location);
+        IllegalArgumentException e =
+            catchThrowableOfType(
+                IllegalArgumentException.class,
+                () -> bad.map(BeamBackendTest.range(4), x -> ran(probe, x)));
+        assertThat(e)
+            .as("%s, tempLocation %s", runner, location)
+            .hasMessageContaining("tempLocation")
+            .hasMessageContaining("'beam'")
+            .hasMessageContaining("'" + location + "'")
+            .hasMessageContaining("regular file");
+      }
+    }
+    assertThat(probe.count("ran-")).as("tasks run").isZero();
+    assertThat(Files.readString(file)).isEqualTo("keep me");
+    assertThat(staged(temp)).containsExactlyInAnyOrder(file, staging);
+    Parallel good = Parallel.create().backend("beam").option("tempLocation", staging.toString());
+    assertThat(good.map(BeamBackendTest.range(4), x -> x * 2)).containsExactly(0, 2, 4, 6);
+    assertThat(staged(staging)).isEmpty();
+  }
+
+  @Test
+  void
+      anUnreachableFlinkMasterFailsWithTheAddressAndTheConnectionErrorThenTheBackendServesTheNextCall()
+          throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String master = "127.0.0.1:" + closedPort;
+    Path conf = Files.createTempDirectory("joblib-flink-conf-");
+    Probe probe = Probe.create();
+    try (BeamBackend beam =
+        BeamBackend.of(
+            "--runner=FlinkRunner",
+            "--flinkMaster=" + master,
+            "--flinkConfDir=" + writeFlinkConf(conf),
+            "--parallelism=2",
+            "--tempLocation=" + temp)) {
+      Parallel parallel = Parallel.create().backend(beam);
+      BackendFailedException e =
+          catchThrowableOfType(
+              BackendFailedException.class,
+              () -> parallel.map(BeamBackendTest.range(6), x -> ran(probe, x)));
+      assertThat(e.backend()).isEqualTo("beam");
+      assertThat(e)
+          .hasMessageContaining("'beam'")
+          .hasMessageContaining("FlinkRunner")
+          .hasMessageContaining("flinkMaster=" + master);
+      assertThat(rootCause(e)).isInstanceOf(ConnectException.class);
+      assertThat(chain(e)).anyMatch(t -> String.valueOf(t.getMessage()).contains(master));
+      assertThat(probe.count("ran-")).as("tasks run").isZero();
+      assertThat(staged(temp)).isEmpty();
+
+      // the same backend and Parallel serve the next call once the master is right
+      beam.options().as(FlinkPipelineOptions.class).setFlinkMaster("[local]");
+      assertThat(parallel.map(BeamBackendTest.range(6), x -> x + 1))
+          .containsExactly(1, 2, 3, 4, 5, 6);
+    } finally {
+      deleteTree(conf);
+    }
+    assertThat(staged(temp)).isEmpty();
+  }
+
+  @Test
+  void aTempLocationReplacedByAFileWhileTasksRunFailsInsideTheRunnerWithThePath() throws Exception {
+    Path location = Files.createDirectory(temp.resolve("location"));
+    Probe probe = Probe.create();
+    try (BeamBackend beam = BeamBackend.of("--tempLocation=" + location, "--targetParallelism=2")) {
+      Parallel parallel = Parallel.create().backend(beam).batchSize(1);
+      CompletableFuture<List<Integer>> call =
+          CompletableFuture.supplyAsync(
+              () -> parallel.map(BeamBackendTest.range(4), x -> holdFirst(probe, x)));
+      await(() -> probe.saw("started") || call.isDone(), "task 0 to start");
+      // the check at the start of the call passed; now the runner can no longer write there
+      deleteTree(location);
+      Files.writeString(location, "in the way");
+      probe.mark("go");
+
+      BackendFailedException e = failureOf(call, BackendFailedException.class);
+      assertThat(e.backend()).isEqualTo("beam");
+      assertThat(e)
+          .hasMessageContaining("'beam'")
+          .hasMessageContaining("DirectRunner")
+          .hasMessageContaining("staging in " + location.resolve("joblib-beam-"));
+      assertThat(rootCause(e))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(location.resolve("joblib-beam-").toString());
+      assertThat(staged(temp)).containsExactly(location);
+      assertThat(Files.readString(location)).isEqualTo("in the way");
+
+      Files.delete(location);
+      Files.createDirectory(location);
+      assertThat(parallel.map(BeamBackendTest.range(8), x -> x * x))
+          .containsExactly(0, 1, 4, 9, 16, 25, 36, 49);
+    }
+    assertThat(staged(location)).isEmpty();
+  }
+
+  @Test
+  void
+      aFlinkJobCancelledOnTheClusterFailsTheCallWithTheCancellationThenTheClusterServesTheNextCall()
+          throws Exception {
+    Configuration config = new Configuration();
+    config.set(RestOptions.BIND_PORT, "0");
+    config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+    Probe probe = Probe.create();
+    Path conf = Files.createTempDirectory("joblib-flink-conf-");
+    try (MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(config)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build())) {
+      cluster.start();
+      URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+      String master = rest.getHost() + ":" + rest.getPort();
+      try (BeamBackend beam =
+          BeamBackend.of(
+              "--runner=FlinkRunner",
+              "--flinkMaster=" + master,
+              "--flinkConfDir=" + writeFlinkConf(conf),
+              // the cluster runs in this JVM and loads classes parent-first, like a cluster with
+              // the application in its lib/: no need to upload the class path with every job
+              "--filesToStage=" + emptyJar(conf),
+              "--parallelism=2",
+              "--tempLocation=" + temp)) {
+        Parallel parallel = Parallel.create().backend(beam).batchSize(1);
+        CompletableFuture<List<Integer>> call =
+            CompletableFuture.supplyAsync(
+                () -> parallel.map(BeamBackendTest.range(4), x -> holdFirst(probe, x)));
+        await(() -> probe.saw("started") || call.isDone(), "task 0 to start on the cluster");
+        JobID job = runningJob(cluster);
+        cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+
+        BackendFailedException e = failureOf(call, BackendFailedException.class);
+        assertThat(e.backend()).isEqualTo("beam");
+        assertThat(e)
+            .hasMessageContaining("'beam'")
+            .hasMessageContaining("FlinkRunner")
+            .hasMessageContaining("flinkMaster=" + master);
+        assertThat(chain(e)).anyMatch(t -> t instanceof JobCancellationException);
+        assertThat(probe.saw("go")).as("task 0 was released by the test").isFalse();
+        assertThat(staged(temp)).isEmpty();
+
+        assertThat(parallel.map(BeamBackendTest.range(4), x -> x + 10))
+            .containsExactly(10, 11, 12, 13);
+      }
+    } finally {
+      deleteTree(conf);
+    }
+    assertThat(staged(temp)).isEmpty();
+  }
+
+  /** Records that task {@code x} ran. */
+  private static int ran(Probe probe, int x) {
+    probe.mark("ran-" + x);
+    return x;
+  }
+
+  /** Task 0 says it started and waits (at most 60 s) for the test to let it go. */
+  private static int holdFirst(Probe probe, int x) throws InterruptedException {
+    probe.mark("ran-" + x);
+    if (x == 0) {
+      probe.mark("started");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!probe.saw("go") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+    return x;
+  }
+
+  /** A Flink client configuration that gives up on an unreachable master at the first refusal. */
+  private static Path writeFlinkConf(Path dir) throws IOException {
+    Files.writeString(dir.resolve("flink-conf.yaml"), "rest.retry.max-attempts: 0\n");
+    return dir;
+  }
+
+  private static Path emptyJar(Path dir) throws IOException {
+    Path jar = dir.resolve("empty.jar");
+    try (java.util.jar.JarOutputStream out =
+        new java.util.jar.JarOutputStream(
+            Files.newOutputStream(jar), new java.util.jar.Manifest())) {
+      out.finish();
+    }
+    return jar;
+  }
+
+  private static JobID runningJob(MiniCluster cluster) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (JobStatusMessage job : cluster.listJobs().get(30, TimeUnit.SECONDS)) {
+        if (job.getJobState() == JobStatus.RUNNING) {
+          return job.getJobId();
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no running job on the Flink cluster");
+  }
+
+  private static <T extends Throwable> T failureOf(CompletableFuture<?> call, Class<T> expected)
+      throws Exception {
+    Throwable thrown;
+    try {
+      Object result = call.get(90, TimeUnit.SECONDS);
+      throw new AssertionError("the call returned instead of failing: " + result);
+    } catch (java.util.concurrent.ExecutionException e) {
+      thrown = e.getCause();
+    }
+    assertThat(thrown).isInstanceOf(expected);
+    return expected.cast(thrown);
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gave up waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    List<Throwable> chain = chain(e);
+    return chain.get(chain.size() - 1);
+  }
+
+  private static List<Throwable> chain(Throwable e) {
+    List<Throwable> chain = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
+  }
+
+  private static List<Path> staged(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
