@@ -164,6 +164,48 @@ class BeamRunnerFailureTest {
   void
       aFlinkJobCancelledOnTheClusterFailsTheCallWithTheCancellationThenTheClusterServesTheNextCall()
           throws Exception {
+    onAFlinkClusterWhileTask0Runs(
+        (cluster, parallel, beam) ->
+            cluster.cancelJob(runningJob(cluster)).get(30, TimeUnit.SECONDS),
+        (e, cluster, parallel, beam) -> {
+          assertThat(chain(e)).anyMatch(t -> t instanceof JobCancellationException);
+          assertThat(parallel.map(BeamBackendTest.range(4), x -> x + 10))
+              .containsExactly(10, 11, 12, 13);
+        });
+  }
+
+  @Test
+  void
+      aFlinkClusterShutDownMidJobFailsTheCallWithTheLostConnectionThenAnotherClusterServesTheNextCall()
+          throws Exception {
+    onAFlinkClusterWhileTask0Runs(
+        (cluster, parallel, beam) -> cluster.close(),
+        (e, cluster, parallel, beam) -> {
+          assertThat(rootCause(e)).isInstanceOf(ConnectException.class);
+          beam.options().as(FlinkPipelineOptions.class).setFlinkMaster("[local]");
+          assertThat(parallel.map(BeamBackendTest.range(4), x -> x + 10))
+              .containsExactly(10, 11, 12, 13);
+        });
+  }
+
+  /** Injects a fault into a Flink cluster of this JVM. */
+  private interface ClusterFault {
+    void inject(MiniCluster cluster, Parallel parallel, BeamBackend beam) throws Exception;
+  }
+
+  /** Checks the call's failure and what follows. */
+  private interface AfterFault {
+    void check(BackendFailedException e, MiniCluster cluster, Parallel parallel, BeamBackend beam)
+        throws Exception;
+  }
+
+  /**
+   * Starts a Flink cluster (REST on a free port), runs four tasks on it through the Flink runner,
+   * injects the fault while task 0 runs, checks the common guarantees (the backend's failure naming
+   * the runner and the master; nothing staged) and then the fault's own.
+   */
+  private void onAFlinkClusterWhileTask0Runs(ClusterFault fault, AfterFault after)
+      throws Exception {
     Configuration config = new Configuration();
     config.set(RestOptions.BIND_PORT, "0");
     config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
@@ -194,8 +236,7 @@ class BeamRunnerFailureTest {
             CompletableFuture.supplyAsync(
                 () -> parallel.map(BeamBackendTest.range(4), x -> holdFirst(probe, x)));
         await(() -> probe.saw("started") || call.isDone(), "task 0 to start on the cluster");
-        JobID job = runningJob(cluster);
-        cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+        fault.inject(cluster, parallel, beam);
 
         BackendFailedException e = failureOf(call, BackendFailedException.class);
         assertThat(e.backend()).isEqualTo("beam");
@@ -203,12 +244,8 @@ class BeamRunnerFailureTest {
             .hasMessageContaining("'beam'")
             .hasMessageContaining("FlinkRunner")
             .hasMessageContaining("flinkMaster=" + master);
-        assertThat(chain(e)).anyMatch(t -> t instanceof JobCancellationException);
-        assertThat(probe.saw("go")).as("task 0 was released by the test").isFalse();
         assertThat(staged(temp)).isEmpty();
-
-        assertThat(parallel.map(BeamBackendTest.range(4), x -> x + 10))
-            .containsExactly(10, 11, 12, 13);
+        after.check(e, cluster, parallel, beam);
       }
     } finally {
       deleteTree(conf);
