@@ -128,6 +128,19 @@ public final class BeamBackend implements ParallelBackend {
     return DispatchPolicy.incremental().inWaves(WAVE);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A pipeline the runner fails to run (the runner refuses or loses the job, the results cannot
+   * be staged or read back, the job is cancelled on the cluster) fails the call with a {@link
+   * dev.joblib.BackendFailedException} naming the runner, its master and the staging directory,
+   * caused by the runner's exception; no result of that pipeline is returned and its staging
+   * directory is deleted.
+   *
+   * @throws IllegalArgumentException if {@code tempLocation} is a local path that cannot hold a
+   *     staging directory (a regular file, or a directory this process cannot write), before any
+   *     task runs
+   */
   @Override
   public synchronized BackendCall startCall(CallInfo info, BatchSink sink) {
     if (closed) {

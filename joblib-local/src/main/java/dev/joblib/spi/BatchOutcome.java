@@ -56,6 +56,11 @@ public final class BatchOutcome implements Serializable {
    * Creates the outcome of a batch that failed at one task (or could not run at all: then the index
    * is the batch's first task).
    *
+   * <p>The call then fails with a {@link dev.joblib.TaskFailedException} for {@code failedIndex}
+   * caused by {@code failure}, unless {@code failure} is a {@link
+   * dev.joblib.BackendFailedException} (the backend failed, not the task): that one is thrown as it
+   * is.
+   *
    * @param batch the batch
    * @param failedIndex the index of the task that failed, within the call's input
    * @param failure what it threw, never null

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,7 +58,7 @@ final class StagingDir {
     Path path;
     try {
       path = localPath(location);
-    } catch (InvalidPathException e) {
+    } catch (IllegalArgumentException e) { // an InvalidPathException, or a bad file: URI
       throw refused(backendId, location, "it is not a valid path (" + e.getMessage() + ")", e);
     }
     if (path == null) {

@@ -2,6 +2,10 @@ package dev.joblib.beam.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -71,10 +75,36 @@ final class StopSignals {
 
   private void write(String name) {
     ResourceId marker = folder.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+    if ("file".equals(folder.getScheme())) {
+      writeLocal(name);
+      return;
+    }
     try {
       FileSystems.create(marker, "application/octet-stream").close(); // the name is the message
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the stop marker " + marker, e);
+    }
+  }
+
+  /**
+   * Writes a marker into a local staging directory, which the caller created before the pipeline
+   * started, without creating any missing parent: once the caller has deleted the directory (the
+   * call is over, for instance because the runner was lost while its tasks still ran), a late
+   * marker must not bring it back.
+   */
+  private void writeLocal(String name) {
+    Path stop = Path.of(folder.toString());
+    try {
+      try {
+        Files.createDirectory(stop);
+      } catch (FileAlreadyExistsException exists) {
+        // another batch or the caller made it
+      }
+      Files.createFile(stop.resolve(name));
+    } catch (FileAlreadyExistsException | NoSuchFileException gone) {
+      // the same marker again, or the staging directory is deleted: nothing left to tell
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the stop marker " + stop.resolve(name), e);
     }
   }
 }
