@@ -5,6 +5,7 @@ import dev.joblib.internal.CpuCount;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ final class WorkerPool {
   private static final Map<ProcessesOptions.PoolKey, WorkerPool> POOLS = new ConcurrentHashMap<>();
   private static final AtomicInteger NUMBERS = new AtomicInteger();
   private static final long POLL_MILLIS = 200;
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ScheduledExecutorService REAPER =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -50,6 +52,7 @@ final class WorkerPool {
   private final List<String> command;
   private final Map<String, String> env;
   private final Path statusFolder;
+  private final byte[] token = new byte[WorkerMain.TOKEN_BYTES];
   private int nextWorkerId;
   private volatile long lastActiveNanos = System.nanoTime();
 
@@ -58,6 +61,7 @@ final class WorkerPool {
     this.command = command(key);
     this.env = environment(key);
     this.statusFolder = TempFolders.workersFolder();
+    RANDOM.nextBytes(token);
     long period = Math.max(50, Math.min(1000, key.idleTimeout().toMillis() / 4));
     REAPER.scheduleWithFixedDelay(this::stopIfIdle, period, period, TimeUnit.MILLISECONDS);
   }
@@ -73,6 +77,11 @@ final class WorkerPool {
 
   Path statusFolder() {
     return statusFolder;
+  }
+
+  /** The random token this pool's workers require in their first frame (see {@link WorkerMain}). */
+  byte[] token() {
+    return token.clone();
   }
 
   /** Queues a batch; starts the workers if they are not running. */
@@ -186,7 +195,8 @@ final class WorkerPool {
     }
   }
 
-  private static List<String> command(ProcessesOptions.PoolKey key) {
+  /** The command line of this pool's workers, without the two arguments of each. */
+  static List<String> command(ProcessesOptions.PoolKey key) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + key.xmx());
