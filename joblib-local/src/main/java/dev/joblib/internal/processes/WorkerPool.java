@@ -3,7 +3,9 @@ package dev.joblib.internal.processes;
 import dev.joblib.JoblibException;
 import dev.joblib.internal.CpuCount;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -28,7 +30,6 @@ final class WorkerPool {
   private static final Map<ProcessesOptions.PoolKey, WorkerPool> POOLS = new ConcurrentHashMap<>();
   private static final AtomicInteger NUMBERS = new AtomicInteger();
   private static final long POLL_MILLIS = 200;
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ScheduledExecutorService REAPER =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -61,7 +62,7 @@ final class WorkerPool {
     this.command = command(key);
     this.env = environment(key);
     this.statusFolder = TempFolders.workersFolder();
-    RANDOM.nextBytes(token);
+    newToken(token);
     long period = Math.max(50, Math.min(1000, key.idleTimeout().toMillis() / 4));
     REAPER.scheduleWithFixedDelay(this::stopIfIdle, period, period, TimeUnit.MILLISECONDS);
   }
@@ -193,6 +194,22 @@ final class WorkerPool {
     for (Worker worker : snapshot()) {
       worker.terminate();
     }
+  }
+
+  /**
+   * Fills {@code token} from the kernel's generator, /dev/urandom, where SecureRandom reads on
+   * Linux too, without the 25 ms its providers take to load in a fresh JVM; elsewhere (or if it
+   * cannot be read) from a SecureRandom.
+   */
+  private static void newToken(byte[] token) {
+    try (InputStream in = new FileInputStream("/dev/urandom")) {
+      if (in.readNBytes(token, 0, token.length) == token.length) {
+        return;
+      }
+    } catch (IOException e) {
+      // no /dev/urandom (not Linux or macOS): SecureRandom below
+    }
+    new SecureRandom().nextBytes(token);
   }
 
   /** The command line of this pool's workers, without the two arguments of each. */
