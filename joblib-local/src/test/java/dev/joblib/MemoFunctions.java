@@ -1,11 +1,13 @@
 package dev.joblib;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,6 +30,42 @@ final class MemoFunctions {
       record(log, "slow " + x + " pid " + ProcessHandle.current().pid());
       Thread.sleep(300);
       return "label-" + x + "-" + "x".repeat(1000);
+    };
+  }
+
+  /** A named series whose values (a 32 KiB double[]) go out of band in a dump. */
+  record Series(String name, double[] values) implements Serializable {
+    static final int LENGTH = 4096;
+
+    /** The series {@link #series} computes for {@code x}. */
+    static Series of(int x) {
+      double[] values = new double[LENGTH];
+      for (int i = 0; i < LENGTH; i++) {
+        values[i] = x * i + 0.5;
+      }
+      return new Series("series-" + x, values);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Series s && s.name.equals(name) && Arrays.equals(s.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return name + "[" + values.length + " values]";
+    }
+  }
+
+  static Fn1<Integer, Series> series(String log) {
+    return x -> {
+      record(log, "series " + x);
+      return Series.of(x);
     };
   }
 
