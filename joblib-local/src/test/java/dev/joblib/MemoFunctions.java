@@ -69,6 +69,22 @@ final class MemoFunctions {
     };
   }
 
+  /** {@code n} doubles 0, 0.5, 1, ...: 8n bytes, as big as a test needs. */
+  static Fn1<Integer, double[]> ramp(String log) {
+    return n -> {
+      record(log, "ramp " + n);
+      return ramp(n);
+    };
+  }
+
+  static double[] ramp(int n) {
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = i * 0.5;
+    }
+    return values;
+  }
+
   static Fn2<Integer, Boolean, Integer> cube(String log) {
     return (x, noisy) -> {
       record(log, "cube " + x);
