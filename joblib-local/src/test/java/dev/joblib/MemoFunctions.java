@@ -3,6 +3,7 @@ package dev.joblib;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.DoubleBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,14 @@ final class MemoFunctions {
     return n -> {
       record(log, "ramp " + n);
       return ramp(n);
+    };
+  }
+
+  /** {@link #ramp(int)} in a heap buffer, which a mapping Memory hands back mapped. */
+  static Fn1<Integer, DoubleBuffer> rampBuffer(String log) {
+    return n -> {
+      record(log, "rampBuffer " + n);
+      return DoubleBuffer.wrap(ramp(n));
     };
   }
 
