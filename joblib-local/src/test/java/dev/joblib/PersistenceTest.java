@@ -11,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -221,21 +222,28 @@ class PersistenceTest {
     Joblib.dump(value, file);
     byte[] all = Files.readAllBytes(file);
     Path t = dir.resolve("flipped");
-    for (int at = 0; at < all.length; at++) {
-      byte[] bad = all.clone();
-      bad[at] ^= (byte) (1 << (at % 8));
-      Files.write(t, bad);
-      int where = at;
-      for (LoadOptions options : List.of(LoadOptions.defaults(), LoadOptions.mmap())) {
-        assertThatThrownBy(() -> Joblib.load(t, options))
-            .as("bit %d of byte %d of %d, %s", where % 8, where, all.length, options)
-            .isInstanceOf(PersistenceException.class)
-            .hasMessageContaining(t.toString());
+    Files.write(t, all);
+    try (RandomAccessFile flipped = new RandomAccessFile(t.toFile(), "rw")) {
+      for (int at = 0; at < all.length; at++) {
+        byte[] bad = all.clone();
+        bad[at] ^= (byte) (1 << (at % 8));
+        flipped.seek(at);
+        flipped.write(bad[at]); // in place, restored below: one write per flip, not one file
+        int where = at;
+        for (LoadOptions options : List.of(LoadOptions.defaults(), LoadOptions.mmap())) {
+          assertThatThrownBy(() -> Joblib.load(t, options))
+              .as("bit %d of byte %d of %d, %s", where % 8, where, all.length, options)
+              .isInstanceOf(PersistenceException.class)
+              .hasMessageContaining(t.toString());
+        }
+        assertThatThrownBy(() -> Joblib.load(new ByteArrayInputStream(bad)))
+            .as("bit %d of byte %d of %d, from a stream", where % 8, where, all.length)
+            .isInstanceOf(PersistenceException.class);
+        flipped.seek(at);
+        flipped.write(all[at]);
       }
-      assertThatThrownBy(() -> Joblib.load(new ByteArrayInputStream(bad)))
-          .as("bit %d of byte %d of %d, from a stream", where % 8, where, all.length)
-          .isInstanceOf(PersistenceException.class);
     }
+    assertThat(Files.readAllBytes(t)).isEqualTo(all);
     Map<String, Object> back = Joblib.load(file, LoadOptions.mmap());
     assertThat((double[]) back.get("values")).isEqualTo((double[]) value.get("values"));
     assertThat(back.get("buffer")).isEqualTo(value.get("buffer"));
