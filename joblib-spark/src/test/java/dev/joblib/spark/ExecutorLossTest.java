@@ -1,11 +1,17 @@
 package dev.joblib.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.joblib.Fn1;
+import dev.joblib.JoblibException;
 import dev.joblib.Parallel;
+import dev.joblib.TaskFailedException;
 import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An executor JVM of a real standalone cluster killed with SIGKILL in the middle of a Parallel
  * call: Spark re-runs the tasks it lost, the Master has the Worker launch a new executor, and the
- * call returns every result, in order. A cluster of its own, since the test kills part of it.
+ * call returns every result, in order. A cluster of its own, since the tests kill part of it.
+ *
+ * <p>The session lowers {@code spark.task.maxFailures} from the cluster default of 4 to 2, so that
+ * the test of a task Spark gives up on needs two executor launches instead of four; one lost
+ * executor still costs its tasks one failure only.
  */
 @Tag("reliability")
 class ExecutorLossTest {
@@ -53,6 +64,7 @@ class ExecutorLossTest {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.executor.memory", "512m")
+            .config("spark.task.maxFailures", "2")
             .getOrCreate();
     StandaloneClusterContractTest.awaitExecutors(spark, 1);
   }
@@ -175,6 +187,92 @@ class ExecutorLossTest {
           reran);
     }
     assertThat(spark.sparkContext().isStopped()).isFalse();
+  }
+
+  /**
+   * A task that kills its executor JVM on every attempt: Spark gives up after {@code
+   * spark.task.maxFailures} attempts (two executor JVMs lost, each replaced), and the call fails
+   * with that task's index and a cause saying why, not with an exception of the user's code; the
+   * same Parallel then serves the next call on a new executor. The call has that one task, since
+   * Spark counts a lost executor against every task it was running.
+   */
+  @Test
+  void aTaskThatKillsEveryExecutorItRunsOnFailsTheCallWithItsIndexAndSparksReason() {
+    assertTimeoutPreemptively(Duration.ofSeconds(120), this::killEveryExecutorFromATask);
+  }
+
+  private void killEveryExecutorFromATask() {
+    long driver = ProcessHandle.current().pid();
+    List<Integer> xs = IntStream.range(0, 12).boxed().collect(Collectors.toList());
+    List<Integer> deadly = List.of(7);
+    Fn1<Integer, Integer> crashing =
+        x -> {
+          if (x == 7 && ProcessHandle.current().pid() != driver) {
+            Runtime.getRuntime().halt(3);
+          }
+          return x * 3;
+        };
+    try (Parallel parallel = Parallel.create().backend(SparkBackend.of(spark))) {
+      TaskFailedException e =
+          catchThrowableOfType(TaskFailedException.class, () -> parallel.map(deadly, crashing));
+      assertThat(e.taskIndex()).isZero();
+      assertThat(e.backend()).isEqualTo("spark");
+      assertThat(e.getCause())
+          .isExactlyInstanceOf(JoblibException.class)
+          .hasMessageContaining("Spark gave up on the Spark task running Batch[0: tasks 0..0]")
+          .hasMessageContaining("ExecutorLostFailure")
+          .hasCauseInstanceOf(SparkException.class);
+
+      assertThat(parallel.map(xs, x -> x * 3))
+          .isEqualTo(xs.stream().map(x -> x * 3).collect(Collectors.toList()));
+    }
+    assertThat(spark.sparkContext().isStopped()).isFalse();
+  }
+
+  /**
+   * One batch of a job that cannot be read on the executors: Spark gives up on its Spark task while
+   * task 0 still runs, and the call fails with the unreadable batch's task index, not with that of
+   * the earlier batch that merely had no outcome yet.
+   */
+  @Test
+  void aBatchTheExecutorsCannotReadFailsTheCallWithItsOwnIndex() {
+    long driver = ProcessHandle.current().pid();
+    List<Object> xs = IntStream.range(0, 12).boxed().collect(Collectors.toList());
+    xs.set(1, new UnreadableOnExecutors(driver));
+    Fn1<Object, Integer> work =
+        x -> {
+          Thread.sleep(Integer.valueOf(0).equals(x) ? 5_000 : 100);
+          return x instanceof Integer ? (Integer) x * 3 : -1;
+        };
+    try (Parallel parallel = Parallel.create().backend(SparkBackend.of(spark)).batchSize(1)) {
+      TaskFailedException e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(120),
+              () -> catchThrowableOfType(TaskFailedException.class, () -> parallel.map(xs, work)));
+      assertThat(e.taskIndex()).isEqualTo(1);
+      assertThat(e.getCause())
+          .isExactlyInstanceOf(JoblibException.class)
+          .hasMessageContaining("Spark gave up on the Spark task running Batch[1: tasks 1..1]")
+          .hasMessageContaining("refused on executor")
+          .hasCauseInstanceOf(SparkException.class);
+    }
+  }
+
+  /** A task argument whose deserialization fails everywhere but in the driver. */
+  static final class UnreadableOnExecutors implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long driver;
+
+    UnreadableOnExecutors(long driver) {
+      this.driver = driver;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      if (ProcessHandle.current().pid() != driver) {
+        throw new InvalidObjectException("refused on executor " + ProcessHandle.current().pid());
+      }
+    }
   }
 
   /** A 250 ms task whose result depends on its input; it marks its start and end in {@code dir}. */
