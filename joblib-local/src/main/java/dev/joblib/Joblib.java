@@ -318,7 +318,13 @@ public final class Joblib {
 
   private static ReadConfig readConfig(LoadOptions o) {
     return new ReadConfig(
-        o.isMmap(), o.allowed(), o.key(), o.maxDepth(), o.maxReferences(), o.maxArrayLength());
+        o.isMmap(),
+        o.checksMapped(),
+        o.allowed(),
+        o.key(),
+        o.maxDepth(),
+        o.maxReferences(),
+        o.maxArrayLength());
   }
 
   /**

@@ -23,9 +23,10 @@ public final class LoadOptions {
   private static final Pattern PATTERN =
       Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*\\*|\\.\\*)?");
   private static final LoadOptions DEFAULTS =
-      new LoadOptions(false, List.of(), null, 2_000, 100_000_000L, Integer.MAX_VALUE - 8);
+      new LoadOptions(false, false, List.of(), null, 2_000, 100_000_000L, Integer.MAX_VALUE - 8);
 
   private final boolean mmap;
+  private final boolean checkMapped;
   private final List<String> allowed;
   private final byte[] key;
   private final long maxDepth;
@@ -34,12 +35,14 @@ public final class LoadOptions {
 
   private LoadOptions(
       boolean mmap,
+      boolean checkMapped,
       List<String> allowed,
       byte[] key,
       long maxDepth,
       long maxReferences,
       long maxArrayLength) {
     this.mmap = mmap;
+    this.checkMapped = checkMapped;
     this.allowed = allowed;
     this.key = key;
     this.maxDepth = maxDepth;
@@ -94,15 +97,28 @@ public final class LoadOptions {
   /**
    * A copy with memory-mapping on or off. When on and the dump is an uncompressed file, primitive
    * {@link java.nio.Buffer}s stored in it come back as read-only buffers mapped on the file, in
-   * O(1) whatever their size, and their bytes are not checksummed at load. Java arrays cannot be
-   * backed by a mapping, so {@code double[]} and friends are read (fast) as usual. Compressed files
-   * and streams ignore the setting.
+   * O(1) whatever their size, and their bytes are not checksummed at load (unless {@link
+   * #withMappedChecksums(boolean)}). Java arrays cannot be backed by a mapping, so {@code double[]}
+   * and friends are read (fast) as usual. Compressed files and streams ignore the setting.
    *
    * @param on whether to map
    * @return the copy
    */
   public LoadOptions withMmap(boolean on) {
-    return new LoadOptions(on, allowed, key, maxDepth, maxReferences, maxArrayLength);
+    return new LoadOptions(on, checkMapped, allowed, key, maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * A copy that checks the checksum of every block it maps before handing the mapping out. A mapped
+   * load then reads each mapped block once (O(size) instead of O(1)), and a file damaged since it
+   * was written is refused instead of returning altered values. Memory turns this on for its cache
+   * entries. Without mapping, every block is always checked.
+   *
+   * @param on whether to check mapped blocks
+   * @return the copy
+   */
+  public LoadOptions withMappedChecksums(boolean on) {
+    return new LoadOptions(mmap, on, allowed, key, maxDepth, maxReferences, maxArrayLength);
   }
 
   /**
@@ -128,7 +144,8 @@ public final class LoadOptions {
       }
       all.add(p);
     }
-    return new LoadOptions(mmap, List.copyOf(all), key, maxDepth, maxReferences, maxArrayLength);
+    return new LoadOptions(
+        mmap, checkMapped, List.copyOf(all), key, maxDepth, maxReferences, maxArrayLength);
   }
 
   /**
@@ -142,7 +159,13 @@ public final class LoadOptions {
    */
   public LoadOptions withVerification(byte[] key) {
     return new LoadOptions(
-        mmap, allowed, DumpOptions.checkKey(key), maxDepth, maxReferences, maxArrayLength);
+        mmap,
+        checkMapped,
+        allowed,
+        DumpOptions.checkKey(key),
+        maxDepth,
+        maxReferences,
+        maxArrayLength);
   }
 
   /**
@@ -164,7 +187,8 @@ public final class LoadOptions {
               + ", maxArrayLength="
               + maxArrayLength);
     }
-    return new LoadOptions(mmap, allowed, key, maxDepth, maxReferences, maxArrayLength);
+    return new LoadOptions(
+        mmap, checkMapped, allowed, key, maxDepth, maxReferences, maxArrayLength);
   }
 
   /**
@@ -174,6 +198,16 @@ public final class LoadOptions {
    */
   public boolean isMmap() {
     return mmap;
+  }
+
+  /**
+   * Whether mapped blocks are checked against their checksums at load.
+   *
+   * @return true if checked
+   * @see #withMappedChecksums(boolean)
+   */
+  public boolean checksMapped() {
+    return checkMapped;
   }
 
   /**
@@ -229,6 +263,8 @@ public final class LoadOptions {
   public String toString() {
     return "LoadOptions[mmap="
         + mmap
+        + ", checkMapped="
+        + checkMapped
         + ", allowed="
         + allowed
         + ", verify="
@@ -246,6 +282,7 @@ public final class LoadOptions {
   public boolean equals(Object o) {
     return o instanceof LoadOptions l
         && l.mmap == mmap
+        && l.checkMapped == checkMapped
         && l.allowed.equals(allowed)
         && Arrays.equals(l.key, key)
         && l.maxDepth == maxDepth
@@ -256,6 +293,6 @@ public final class LoadOptions {
   @Override
   public int hashCode() {
     return Objects.hash(
-        mmap, allowed, Arrays.hashCode(key), maxDepth, maxReferences, maxArrayLength);
+        mmap, checkMapped, allowed, Arrays.hashCode(key), maxDepth, maxReferences, maxArrayLength);
   }
 }

@@ -475,7 +475,9 @@ final class MemoCore implements Serializable {
   }
 
   static LoadOptions loadOptions(MemorySettings settings) {
-    LoadOptions options = LoadOptions.defaults().withMmap(settings.mmap());
+    // a cache entry may have been damaged in the store: check even the blocks handed out mapped
+    LoadOptions options =
+        LoadOptions.defaults().withMmap(settings.mmap()).withMappedChecksums(true);
     return settings.signed() ? options.withVerification(settings.signingKey()) : options;
   }
 

@@ -12,6 +12,11 @@ final class Jvms {
   private Jvms() {}
 
   static Process start(Class<?> main, String... args) throws IOException {
+    return new ProcessBuilder(command(main, args)).redirectErrorStream(true).start();
+  }
+
+  /** The command line {@link #start} runs, for a caller that wraps it (in a shell, say). */
+  static List<String> command(Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xshare:auto");
@@ -20,7 +25,7 @@ final class Jvms {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    return command;
   }
 
   /** Waits for a child and returns its output; fails if it does not exit with 0. */

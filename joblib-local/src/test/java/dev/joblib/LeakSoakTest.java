@@ -9,7 +9,9 @@ import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @Tag("reliability")
 class LeakSoakTest {
   private static final int THREAD_CALLS = Integer.getInteger("joblib.soak.threadCalls", 10_000);
-  private static final int PROCESS_CALLS = Integer.getInteger("joblib.soak.processCalls", 300);
+  private static final int PROCESS_CALLS = Integer.getInteger("joblib.soak.processCalls", 10_000);
   private static final int STREAM_TASKS = Integer.getInteger("joblib.soak.streamTasks", 5_000_000);
 
   /** Threads the JVM may start on its own during a soak (JIT, GC, attach), not ours. */
@@ -51,6 +53,23 @@ class LeakSoakTest {
         .filter(ProcessHandle::isAlive)
         .map(ProcessHandle::pid)
         .collect(Collectors.toSet());
+  }
+
+  /**
+   * Waits, up to 20 s, until no threads-backend thread is left from the warm-up and the live
+   * threads have stayed the same for half a second, so that threads ending late are not counted.
+   */
+  private static void quiesceThreads() throws InterruptedException {
+    int last = -1;
+    int stable = 0;
+    for (int i = 0; i < 200 && stable < 5; i++) {
+      Set<Thread> live = liveThreads();
+      int now = live.size();
+      boolean ours = live.stream().anyMatch(t -> t.getName().startsWith("joblib-threads-"));
+      stable = now == last && !ours ? stable + 1 : 0;
+      last = now;
+      Thread.sleep(100);
+    }
   }
 
   /** Waits up to 20 s for a count to come down to {@code limit}; returns the last value seen. */
@@ -81,13 +100,17 @@ class LeakSoakTest {
     int threads = settle(() -> liveThreads().size(), threadsBefore.size());
     Set<Thread> added = liveThreads();
     added.removeAll(threadsBefore);
+    int fds = settle(LeakSoakTest::openFileDescriptors, fdsBefore);
+    System.out.printf(
+        "[LeakSoakTest] %d %s calls: live threads %d before, %d after; open fds %d before, %d"
+            + " after%n",
+        calls, backend, threadsBefore.size(), threads, fdsBefore, fds);
     assertThat(threads)
         .as("live threads after %d %s calls (new: %s)", calls, backend, names(added))
         .isLessThanOrEqualTo(threadsBefore.size() + THREAD_SLACK);
     assertThat(added)
         .as("joblib threads left after %d %s calls", calls, backend)
         .noneMatch(t -> t.getName().startsWith("joblib-threads-"));
-    int fds = settle(LeakSoakTest::openFileDescriptors, fdsBefore);
     assertThat(fds)
         .as("open file descriptors after %d %s calls (before: %d)", calls, backend, fdsBefore)
         .isLessThanOrEqualTo(fdsBefore + FD_SLACK);
@@ -102,7 +125,7 @@ class LeakSoakTest {
         p.run(tasks);
       }
     }
-    settle(() -> liveThreads().size(), 0);
+    quiesceThreads();
     Set<Thread> threadsBefore = liveThreads();
     int fdsBefore = openFileDescriptors();
     for (int i = 0; i < THREAD_CALLS; i++) {
@@ -113,27 +136,62 @@ class LeakSoakTest {
     assertNoLeak(threadsBefore, fdsBefore, THREAD_CALLS, "threads");
   }
 
+  /** Entries of /proc/pid/{@code dir}: a worker's descriptors ("fd") or threads ("task"). */
+  private static int procEntries(long pid, String dir) {
+    String[] entries = new File("/proc/" + pid + "/" + dir).list();
+    assertThat(entries).as("/proc/%d/%s must be listable", pid, dir).isNotNull();
+    return entries.length;
+  }
+
+  private static Map<Long, String> workerCounts(Set<Long> pids) {
+    Map<Long, String> counts = new TreeMap<>();
+    for (long pid : pids) {
+      counts.put(pid, procEntries(pid, "fd") + " fds/" + procEntries(pid, "task") + " threads");
+    }
+    return counts;
+  }
+
   @Test
   void consecutiveCallsOnProcessesReuseThePoolAndLeakNothing() throws Exception {
     List<Task<Integer>> tasks = tasks(6);
     List<Integer> expected = List.of(0, 2, 4, 6, 8, 10);
-    Parallel first = Parallel.create().backend("processes").nJobs(2);
-    assertThat(first.run(tasks)).isEqualTo(expected); // starts the pool's two workers
-    first.close();
+    for (int i = 0; i < 50; i++) { // warm-up: starts the pool's two workers, and the JIT
+      try (Parallel p = Parallel.create().backend("processes").nJobs(2)) {
+        assertThat(p.run(tasks)).isEqualTo(expected);
+      }
+    }
+    quiesceThreads();
     Set<Thread> threadsBefore = liveThreads();
     int fdsBefore = openFileDescriptors();
     // other tests' pools may still be idling here: what counts is that none is added
     Set<Long> pidsBefore = childPids();
-    assertThat(pidsBefore).as("worker JVMs after the first call").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(pidsBefore).as("worker JVMs after the warm-up").hasSizeGreaterThanOrEqualTo(2);
+    Map<Long, String> workersBefore = workerCounts(pidsBefore);
+    long start = System.nanoTime();
     for (int i = 0; i < PROCESS_CALLS; i++) {
       try (Parallel p = Parallel.create().backend("processes").nJobs(2)) {
         assertThat(p.run(tasks)).isEqualTo(expected);
       }
     }
-    assertThat(childPids())
+    long nanos = System.nanoTime() - start;
+    Set<Long> pidsAfter = childPids();
+    assertThat(pidsAfter)
         .as("worker JVMs after %d calls: the pool's workers served them all", PROCESS_CALLS)
         .isSubsetOf(pidsBefore);
+    Map<Long, String> workersAfter = workerCounts(pidsAfter);
+    System.out.printf(
+        "[LeakSoakTest] %d processes calls in %.1f s (%.0f us per call); worker JVMs before %s,"
+            + " after %s%n",
+        PROCESS_CALLS, nanos / 1e9, nanos / 1e3 / PROCESS_CALLS, workersBefore, workersAfter);
     assertNoLeak(threadsBefore, fdsBefore, PROCESS_CALLS, "processes");
+    for (long pid : pidsAfter) {
+      int fdsBeforeInWorker = Integer.parseInt(workersBefore.get(pid).split(" ")[0]);
+      assertThat(settle(() -> procEntries(pid, "fd"), fdsBeforeInWorker))
+          .as(
+              "descriptors of worker pid %d after %d calls (before: %s)",
+              pid, PROCESS_CALLS, workersBefore.get(pid))
+          .isLessThanOrEqualTo(fdsBeforeInWorker + FD_SLACK);
+    }
   }
 
   /** Heap held, after GC, by a list of {@code n} tasks like the streamed ones. */

@@ -14,18 +14,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * class S3MemoryTest extends MemoryContract {
  *   protected String newLocation() { return "s3://bucket/" + UUID.randomUUID(); }
  *   protected Map<String, String> storeOptions() { return Map.of("s3.endpoint", endpoint); }
- *   protected void truncateOutput(String location, EntryKey key, int keep) { ... }
+ *   protected void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change) {
+ *     ... read the entry's dump bytes, write change.apply(bytes) back in place ...
+ *   }
  * }
  * }</pre>
  *
@@ -68,15 +75,16 @@ public abstract class MemoryContract {
   }
 
   /**
-   * Replaces the output of an existing entry by its first {@code keepBytes} bytes, behind the
-   * store's back (as a crash or a broken disk would).
+   * Replaces the output of an existing entry (the bytes of the dump, without any framing the store
+   * adds around it) by {@code change} applied to it, behind the store's back (as a crash, a broken
+   * disk or a flipped bit in transit would).
    *
    * @param location the location given by {@link #newLocation()}
    * @param key the entry
-   * @param keepBytes how many bytes to keep
+   * @param change takes the output's bytes, returns the new ones (it may change the array given)
    * @throws Exception if the medium cannot be changed
    */
-  protected abstract void truncateOutput(String location, EntryKey key, int keepBytes)
+  protected abstract void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change)
       throws Exception;
 
   /** A scratch directory for call logs and files exchanged with child JVMs. */
@@ -209,14 +217,105 @@ public abstract class MemoryContract {
     square.apply(6);
     EntryKey key = keyOf(square, 6);
 
-    truncateOutput(location, key, 20);
+    rewriteOutput(location, key, bytes -> Arrays.copyOf(bytes, 20));
     assertThat(square.apply(6)).isEqualTo(36);
-    truncateOutput(location, key, 0);
+    rewriteOutput(location, key, bytes -> new byte[0]);
     assertThat(square.apply(6)).isEqualTo(36);
     assertThat(square.apply(6)).isEqualTo(36);
 
     assertThat(calls()).hasSize(3);
     assertThat(entries()).hasSize(1);
+  }
+
+  /** Where a test flips a bit in an uncompressed dump of a {@link MemoFunctions.Series}. */
+  private record Flip(String where, boolean signedOnly, ToIntFunction<byte[]> offset, int mask) {}
+
+  private static final int MAC_BYTES = 32;
+
+  private static List<Flip> flips(boolean signed) {
+    int trailer = signed ? MAC_BYTES : 0;
+    List<Flip> flips =
+        List.of(
+            new Flip("the magic bytes", false, dump -> 1, 0x10),
+            new Flip("the format version", false, dump -> 4, 0x02),
+            new Flip("the header flags", false, dump -> 5, signed ? 0x01 : 0x04),
+            new Flip("the compressor name", false, dump -> 8, 0x20),
+            new Flip(
+                "the object stream",
+                false,
+                dump -> {
+                  int header = 7 + (dump[6] & 0xff);
+                  long graph =
+                      ByteBuffer.wrap(dump, header, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                  return (int) (header + 8 + graph / 2);
+                },
+                0x08),
+            new Flip(
+                "the out-of-band double[] block",
+                false,
+                dump -> {
+                  // the block is the last one: then its CRC32C, the end marker, the signature
+                  int blockBytes = 8 * MemoFunctions.Series.LENGTH;
+                  int start = dump.length - trailer - 4 - 4 - blockBytes;
+                  ByteBuffer block = ByteBuffer.wrap(dump).order(ByteOrder.LITTLE_ENDIAN);
+                  double first = block.getDouble(start);
+                  double last = block.getDouble(start + blockBytes - 8);
+                  assertThat(new double[] {first, last})
+                      .as("the block's first and last values, where the test expects them")
+                      .containsExactly(0.5, 2.0 * (MemoFunctions.Series.LENGTH - 1) + 0.5);
+                  return start + blockBytes / 2 + 3; // inside the mantissa of value 2048
+                },
+                0x01),
+            new Flip("the signature", true, dump -> dump.length - 1, 0x80));
+    return flips.stream().filter(f -> signed || !f.signedOnly()).toList();
+  }
+
+  @Test
+  void bitFlippedEntriesAreDetectedDeletedAndRecomputed() throws Exception {
+    checkFlipsAreRecomputed(memory(), false);
+  }
+
+  @Test
+  void aSignedMemoryRecomputesBitFlippedEntries() throws Exception {
+    byte[] key = "memory-contract-signing-key-0123".getBytes(StandardCharsets.US_ASCII);
+    checkFlipsAreRecomputed(memory(Memory.builder().signingKey(key)), true);
+  }
+
+  /**
+   * For each place in the dump: one bit flipped behind the store's back is detected on the next
+   * call, which logs one warning, deletes the entry, computes and stores it again, and returns the
+   * right value; the call after that is a hit; one entry is left.
+   */
+  private void checkFlipsAreRecomputed(Memory memory, boolean signed) throws Exception {
+    MemorizedFn1<Integer, MemoFunctions.Series> series = memory.cache(MemoFunctions.series(log));
+    MemoFunctions.Series want = MemoFunctions.Series.of(2);
+    assertThat(series.apply(2)).isEqualTo(want);
+    EntryKey key = keyOf(series, 2);
+    int calls = 1;
+    try (LogCapture logs = new LogCapture()) {
+      for (Flip flip : flips(signed)) {
+        rewriteOutput(
+            location,
+            key,
+            dump -> {
+              dump[flip.offset().applyAsInt(dump)] ^= (byte) flip.mask();
+              return dump;
+            });
+        int warnings = logs.messages(java.util.logging.Level.WARNING).size();
+
+        assertThat(series.apply(2)).as("after a flip in %s", flip.where()).isEqualTo(want);
+        assertThat(calls()).as("computations after a flip in %s", flip.where()).hasSize(++calls);
+        assertThat(logs.messages(java.util.logging.Level.WARNING))
+            .as("warnings after a flip in %s", flip.where())
+            .hasSize(warnings + 1)
+            .last()
+            .asString()
+            .contains("Exception while loading results for");
+        assertThat(series.apply(2)).as("the entry stored again").isEqualTo(want);
+        assertThat(calls()).as("a hit after the recomputation").hasSize(calls);
+        assertThat(entries()).as("entries after a flip in %s", flip.where()).hasSize(1);
+      }
+    }
   }
 
   @Test

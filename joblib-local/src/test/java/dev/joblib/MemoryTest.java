@@ -11,6 +11,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.nio.DoubleBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,6 +222,36 @@ class MemoryTest {
           .allSatisfy(m -> assertThat(m).contains("Exception while loading results for"));
       assertThat(Joblib.<Integer>load(outputs().get(0))).isEqualTo(36);
     }
+  }
+
+  /**
+   * A mapping Memory hands out a view of the entry's file instead of a copy, so a bit flipped in an
+   * out-of-band block must be caught before the mapping is returned: it is (the block's CRC32C is
+   * checked over the mapping), the entry is recomputed with one warning.
+   */
+  @Test
+  void aMappedEntryWithAFlippedBitIsRecomputedNotHandedOut() throws Exception {
+    int n = 4096;
+    DoubleBuffer want = DoubleBuffer.wrap(MemoFunctions.ramp(n));
+    MemorizedFn1<Integer, DoubleBuffer> ramp =
+        Memory.builder().location(location).mmap(true).build().cache(MemoFunctions.rampBuffer(log));
+    assertThat(ramp.apply(n)).isEqualTo(want);
+    assertThat(ramp.apply(n)).isEqualTo(want).satisfies(b -> assertThat(b.isReadOnly()).isTrue());
+    Path output = outputs().get(0);
+    byte[] bytes = Files.readAllBytes(output);
+    // the block is the last one, followed by its CRC32C and the end marker
+    bytes[bytes.length - 8 - 8 * n / 2 + 3] ^= 0x01;
+    Files.write(output, bytes);
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(ramp.apply(n)).isEqualTo(want);
+      assertThat(logs.messages(Level.WARNING))
+          .singleElement()
+          .asString()
+          .contains("Exception while loading results for", "checksum mismatch in block 0");
+    }
+    assertThat(ramp.apply(n)).isEqualTo(want);
+    assertThat(calls()).containsExactly("rampBuffer " + n, "rampBuffer " + n);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -201,6 +202,52 @@ class PersistenceTest {
             .hasMessageContaining(t.toString());
       }
     }
+  }
+
+  /**
+   * Every byte of an uncompressed dump is covered: the header by its checks, the object stream,
+   * block table and blocks by their CRC32C, the padding by being zero, the end by its marker. So a
+   * single bit flipped anywhere (one bit per byte, cycling through the bit positions) is refused,
+   * whether the file is read, memory-mapped with {@code withMappedChecksums(true)} (the mapping is
+   * checked before it is handed out) or read as a stream.
+   */
+  @Test
+  void everySingleBitFlipInAnUncompressedDumpIsRefused() throws IOException {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("name", "series");
+    value.put("values", new SplittableRandom(3).doubles(200).toArray()); // 1,600 B: out of band
+    value.put("buffer", DoubleBuffer.wrap(new SplittableRandom(4).doubles(40).toArray()));
+    value.put("ints", new int[] {7, 8, 9}); // inline
+    Path file = dir.resolve("whole");
+    Joblib.dump(value, file);
+    byte[] all = Files.readAllBytes(file);
+    Path t = dir.resolve("flipped");
+    Files.write(t, all);
+    try (RandomAccessFile flipped = new RandomAccessFile(t.toFile(), "rw")) {
+      for (int at = 0; at < all.length; at++) {
+        byte[] bad = all.clone();
+        bad[at] ^= (byte) (1 << (at % 8));
+        flipped.seek(at);
+        flipped.write(bad[at]); // in place, restored below: one write per flip, not one file
+        int where = at;
+        for (LoadOptions options :
+            List.of(LoadOptions.defaults(), LoadOptions.mmap().withMappedChecksums(true))) {
+          assertThatThrownBy(() -> Joblib.load(t, options))
+              .as("bit %d of byte %d of %d, %s", where % 8, where, all.length, options)
+              .isInstanceOf(PersistenceException.class)
+              .hasMessageContaining(t.toString());
+        }
+        assertThatThrownBy(() -> Joblib.load(new ByteArrayInputStream(bad)))
+            .as("bit %d of byte %d of %d, from a stream", where % 8, where, all.length)
+            .isInstanceOf(PersistenceException.class);
+        flipped.seek(at);
+        flipped.write(all[at]);
+      }
+    }
+    assertThat(Files.readAllBytes(t)).isEqualTo(all);
+    Map<String, Object> back = Joblib.load(file, LoadOptions.mmap().withMappedChecksums(true));
+    assertThat((double[]) back.get("values")).isEqualTo((double[]) value.get("values"));
+    assertThat(back.get("buffer")).isEqualTo(value.get("buffer"));
   }
 
   @Test

@@ -16,7 +16,9 @@ import java.util.SplittableRandom;
  * hash, dump and load speeds on a 200 MB {@code double[]} (the numbers benchmarks/python/
  * persistence.py measures for Python joblib), plus size and speed per compressor on a compressible
  * array. Prints one {@code name value unit} line per measurement; each speed is the median of
- * {@code runs} runs after one warm-up ({@link Measure}).
+ * {@code runs} runs after one warm-up ({@link Measure}). The raw dump and load are also measured
+ * against their ceiling on this machine: the same bytes written and read through a bare {@code
+ * FileChannel} ({@link BareChannel}).
  *
  * <p>Usage: {@code PersistenceBenchmark [megabytes=200] [runs=3] [dir=java.io.tmpdir]
  * [compressedMegabytes=64]}
@@ -56,6 +58,21 @@ public final class PersistenceBenchmark {
           mb / Measure.medianSeconds(1, runs, () -> Joblib.<double[]>load(file)),
           "MB/s");
       check(Joblib.load(file), random);
+      // the ceiling for both: the same bytes through a bare FileChannel, no format, no checks
+      Path bare = dir.resolve("joblib-bench-" + ProcessHandle.current().pid() + ".bin");
+      try {
+        Measure.print(
+            "java.dump.bare_filechannel",
+            mb / Measure.medianSeconds(1, runs, () -> BareChannel.write(random, bare)),
+            "MB/s");
+        Measure.print(
+            "java.load.bare_filechannel",
+            mb / Measure.medianSeconds(1, runs, () -> BareChannel.read(bare)),
+            "MB/s");
+        check(BareChannel.read(bare), random);
+      } finally {
+        Files.deleteIfExists(bare);
+      }
       // the same bytes stored as a DoubleBuffer come back mapped on the file: O(1), no copy
       Joblib.dump(java.nio.DoubleBuffer.wrap(random), file);
       Measure.print(

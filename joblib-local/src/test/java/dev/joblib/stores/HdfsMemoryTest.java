@@ -4,6 +4,7 @@ import dev.joblib.MemoryContract;
 import dev.joblib.spi.EntryKey;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,8 @@ class HdfsMemoryTest extends MemoryContract {
   }
 
   @Override
-  protected void truncateOutput(String location, EntryKey key, int keepBytes) throws Exception {
-    StoreKind.HDFS.truncateOutput(servers, URI.create(location), key, keepBytes);
+  protected void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change)
+      throws Exception {
+    StoreKind.HDFS.rewriteOutput(servers, URI.create(location), key, change);
   }
 }

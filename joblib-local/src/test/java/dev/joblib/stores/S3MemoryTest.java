@@ -4,6 +4,7 @@ import dev.joblib.MemoryContract;
 import dev.joblib.spi.EntryKey;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ class S3MemoryTest extends MemoryContract {
   }
 
   @Override
-  protected void truncateOutput(String location, EntryKey key, int keepBytes) throws Exception {
-    StoreKind.S3.truncateOutput(servers, URI.create(location), key, keepBytes);
+  protected void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change)
+      throws Exception {
+    StoreKind.S3.rewriteOutput(servers, URI.create(location), key, change);
   }
 }

@@ -4,6 +4,7 @@ import dev.joblib.MemoryContract;
 import dev.joblib.spi.EntryKey;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,8 @@ class S3aMemoryTest extends MemoryContract {
   }
 
   @Override
-  protected void truncateOutput(String location, EntryKey key, int keepBytes) throws Exception {
-    StoreKind.S3A.truncateOutput(servers, URI.create(location), key, keepBytes);
+  protected void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change)
+      throws Exception {
+    StoreKind.S3A.rewriteOutput(servers, URI.create(location), key, change);
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,12 +89,22 @@ public enum StoreKind {
   /** Keeps the first {@code keepBytes} bytes of an entry's output, behind the store's back. */
   public void truncateOutput(Servers servers, URI location, EntryKey key, int keepBytes)
       throws IOException {
+    rewriteOutput(servers, location, key, bytes -> Arrays.copyOf(bytes, keepBytes));
+  }
+
+  /**
+   * Replaces an entry's output (the dump, without the object stores' frame) by {@code change}
+   * applied to it, behind the store's back: through the file system for the local store, the Hadoop
+   * client for HDFS, and the AWS SDK for the object stores, whose frame and metadata are kept.
+   */
+  public void rewriteOutput(
+      Servers servers, URI location, EntryKey key, UnaryOperator<byte[]> change)
+      throws IOException {
     String relative = "joblib/" + key.relativePath();
     switch (this) {
       case LOCAL -> {
         Path output = Path.of(location).resolve(relative).resolve("output.joblib");
-        byte[] bytes = Files.readAllBytes(output);
-        Files.write(output, Arrays.copyOf(bytes, keepBytes));
+        Files.write(output, change.apply(Files.readAllBytes(output)));
       }
       case HDFS -> {
         var path =
@@ -102,10 +113,11 @@ public enum StoreKind {
         FileSystem fs = FileSystem.get(servers.hdfs().uri(), servers.hdfs().clientConfiguration());
         byte[] bytes;
         try (FSDataInputStream in = fs.open(path)) {
-          bytes = in.readNBytes(keepBytes);
+          bytes = in.readAllBytes();
         }
+        byte[] changed = change.apply(bytes);
         try (FSDataOutputStream out = fs.create(path, true)) {
-          out.write(bytes);
+          out.write(changed);
         }
       }
       case S3, S3A -> {
@@ -115,8 +127,11 @@ public enum StoreKind {
         byte[] whole =
             client.getObjectAsBytes(b -> b.bucket(servers.bucket()).key(object)).asByteArray();
         int header = EntryFrame.FIXED_BYTES + ByteBuffer.wrap(whole, 8, 4).getInt();
-        byte[] kept = Arrays.copyOf(whole, header + keepBytes);
-        client.putObject(b -> b.bucket(servers.bucket()).key(object), RequestBody.fromBytes(kept));
+        byte[] output = change.apply(Arrays.copyOfRange(whole, header, whole.length));
+        byte[] changed = Arrays.copyOf(whole, header + output.length);
+        System.arraycopy(output, 0, changed, header, output.length);
+        client.putObject(
+            b -> b.bucket(servers.bucket()).key(object), RequestBody.fromBytes(changed));
       }
     }
   }

@@ -30,9 +30,11 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Each call runs in its own Spark job group: the first failure or a timeout cancels the group
  * and interrupts the running tasks. A task's exception is caught on the executor and returned as
- * data, so Spark does not retry a deterministic error; executor loss is left to Spark's retries.
- * Functions and arguments must be serializable; the first task is checked before anything runs.
- * This backend never stops the session given here.
+ * data, so Spark does not retry a deterministic error; executor loss is left to Spark's retries,
+ * which re-run every task of a lost batch (at-least-once: a task with side effects may run twice).
+ * When Spark gives up on a Spark task, the call fails with that batch's first task index. Functions
+ * and arguments must be serializable; the first task is checked before anything runs. This backend
+ * never stops the session given here.
  *
  * @since 0.1
  */

@@ -52,6 +52,10 @@ final class DumpReader {
           null);
     }
     int flags = fixed[5] & 0xff;
+    if ((flags & ~Format.FLAG_SIGNED) != 0) {
+      // no version writes other flags: a set bit is damage, not a feature to ignore
+      throw fail(Reason.CORRUPT, "is corrupt: unknown header flags " + flags, null);
+    }
     int nameLength = fixed[6] & 0xff;
     byte[] name = in.readNBytes(nameLength);
     if (name.length < nameLength) {
@@ -163,17 +167,22 @@ final class DumpReader {
                 + " left",
             null);
       }
-      raw.skipExactly(pad);
+      checkPadding(readExactly(raw, (int) pad, "block padding"), index);
       if (isBuffer && config.mmap() && type != Primitives.BOOLEAN) {
         FileChannel ch = raw.channel();
         ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, raw.position(), bytes);
-        raw.skipExactly(bytes + 4);
+        raw.skipExactly(bytes);
+        int stored = readInt(raw);
+        // the mapping is handed out, not copied: only a check here catches a damaged block
+        if (config.checkMapped() && stored != crcOf(mapped)) {
+          throw fail(Reason.CORRUPT, "is corrupt: checksum mismatch in block " + index, null);
+        }
         return Primitives.view(mapped, type);
       }
     } else {
       // position in the body is not tracked for compressed data: read the padding we wrote
       // (its length is implied by the writer's alignment, recomputed from the stream position)
-      skipPadding(body);
+      skipPadding(body, index);
     }
     CRC32C crc = new CRC32C();
     Object array = Primitives.newArray(type, (int) count);
@@ -198,9 +207,24 @@ final class DumpReader {
     this.headerLength = length;
   }
 
-  private void skipPadding(InputStream body) throws IOException {
+  private static int crcOf(ByteBuffer block) {
+    CRC32C crc = new CRC32C();
+    crc.update(block.duplicate());
+    return (int) crc.getValue();
+  }
+
+  private void skipPadding(InputStream body, int index) throws IOException {
     int pad = Format.padding(headerLength + bodyPosition);
-    readExactly(body, pad, "block padding");
+    checkPadding(readExactly(body, pad, "block padding"), index);
+  }
+
+  /** The writer pads with zeros; anything else is damage (padding is outside every checksum). */
+  private void checkPadding(byte[] padding, int index) {
+    for (byte b : padding) {
+      if (b != 0) {
+        throw fail(Reason.CORRUPT, "is corrupt: non-zero padding before block " + index, null);
+      }
+    }
   }
 
   private void readElements(InputStream body, Object array, int type, int count, CRC32C crc)

@@ -204,6 +204,7 @@ public final class Persistence {
       ReadConfig noMmap =
           new ReadConfig(
               false,
+              false,
               config.allowed(),
               config.key(),
               config.maxDepth(),

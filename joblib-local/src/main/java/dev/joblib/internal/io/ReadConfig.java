@@ -6,6 +6,7 @@ import java.util.List;
  * What a load may do (unpacked from {@code LoadOptions}).
  *
  * @param mmap map uncompressed buffers instead of reading them
+ * @param checkMapped check a mapped block's checksum before handing the mapping out
  * @param allowed allow-list patterns, empty for deny-list mode
  * @param key HMAC key to verify with, or null
  * @param maxDepth filter limit
@@ -14,6 +15,7 @@ import java.util.List;
  */
 public record ReadConfig(
     boolean mmap,
+    boolean checkMapped,
     List<String> allowed,
     byte[] key,
     long maxDepth,

@@ -12,6 +12,9 @@ import java.io.IOException;
  * payload bytes.
  */
 final class Frames {
+  /** Parent to worker, the first frame only: the pool's token (see {@link WorkerMain}). */
+  static final byte HELLO = 4;
+
   /** Parent to worker: a serialized batch. */
   static final byte BATCH = 1;
 
@@ -41,6 +44,11 @@ final class Frames {
 
   /** Reads one frame; null at a clean end of stream (before the first byte of a frame). */
   static Frame read(DataInputStream in) throws IOException {
+    return read(in, MAX_PAYLOAD);
+  }
+
+  /** Reads one frame of at most {@code maxPayload} bytes; null at a clean end of stream. */
+  static Frame read(DataInputStream in, int maxPayload) throws IOException {
     int marker = in.read();
     if (marker < 0) {
       return null;
@@ -52,8 +60,8 @@ final class Frames {
               + " (did something write to the worker's stdout?)");
     }
     int length = in.readInt();
-    if (length < 0 || length > MAX_PAYLOAD) {
-      throw new IOException("corrupt frame: length " + length);
+    if (length < 0 || length > maxPayload) {
+      throw new IOException("corrupt frame: length " + length + " (at most " + maxPayload + ")");
     }
     byte type = in.readByte();
     byte[] payload = new byte[length];

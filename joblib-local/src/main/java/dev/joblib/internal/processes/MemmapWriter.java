@@ -10,22 +10,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * One call's memmapping (joblib's {@code max_nbytes}): replaces every primitive array of at least
  * {@code threshold} bytes in a batch by a {@link MappedArray}, writing each array once per call
- * however many tasks receive it. The folder is removed when the call ends.
+ * however many tasks receive it. The folder is chosen and created only when a first array is
+ * written (most calls have none), and removed when the call ends.
  */
 final class MemmapWriter implements UnaryOperator<Object> {
   private final long threshold;
-  private final Path base;
+  private final Supplier<Path> base;
   private final String callId;
   private final Map<Object, MappedArray> written = new IdentityHashMap<>();
   private Path folder;
   private boolean closed;
 
   MemmapWriter(long threshold, Path base, String callId) {
+    this(threshold, () -> base, callId);
+  }
+
+  /**
+   * A writer whose base folder is asked for only when the first array is written: choosing it (the
+   * free space of /dev/shm) costs more than a whole small call.
+   */
+  MemmapWriter(long threshold, Supplier<Path> base, String callId) {
     this.threshold = threshold;
     this.base = base;
     this.callId = callId;
@@ -65,7 +75,7 @@ final class MemmapWriter implements UnaryOperator<Object> {
 
   private MappedArray write(Object array, char type, int length) {
     if (folder == null) {
-      folder = TempFolders.createCallFolder(base, callId);
+      folder = TempFolders.createCallFolder(base.get(), callId);
     }
     Path file = folder.resolve("array" + written.size() + "." + type);
     int size = MappedArray.elementSize(type);

@@ -58,14 +58,12 @@ public final class ProcessesBackend implements ParallelBackend {
       throw new IllegalStateException("the processes backend is closed");
     }
     WorkerPool pool = WorkerPool.of(options);
+    String tempFolder = options.tempFolder() == null ? null : options.tempFolder().toString();
     MemmapWriter memmap =
         options.maxNbytes() == Long.MAX_VALUE
             ? null
             : new MemmapWriter(
-                options.maxNbytes(),
-                TempFolders.base(
-                    options.tempFolder() == null ? null : options.tempFolder().toString()),
-                info.callId());
+                options.maxNbytes(), () -> TempFolders.base(tempFolder), info.callId());
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     return new ProcessCall(
         pool, sink, memmap, loader != null ? loader : ProcessesBackend.class.getClassLoader());

@@ -154,16 +154,25 @@ record ProcessesOptions(
 
   /** Half the machine's memory split between the workers, at least 256 MiB each. */
   static String defaultXmx(int nJobs) {
-    long total = 0;
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      total = os.getTotalMemorySize();
-    }
-    if (total <= 0) {
-      total = 4L << 30;
-    }
-    long mib = Math.max(256, total / 2 / nJobs >> 20);
+    long mib = Math.max(256, TotalMemory.BYTES / 2 / nJobs >> 20);
     return mib + "m";
+  }
+
+  /**
+   * The machine's (or container's) memory, read once: asking the OS bean reads cgroup files, which
+   * took longer than a whole small call when done for every {@code Parallel}.
+   */
+  private static final class TotalMemory {
+    static final long BYTES = read();
+
+    private static long read() {
+      long total = 0;
+      if (ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
+        total = os.getTotalMemorySize();
+      }
+      return total > 0 ? total : 4L << 30;
+    }
   }
 
   /** The flags of the caller's JVM that workers need too (module opens and exports). */

@@ -59,13 +59,24 @@ final class Worker {
   static Worker start(WorkerPool pool, int id, List<String> command, Map<String, String> env)
       throws IOException {
     Path status = pool.statusFolder().resolve("worker-" + pool.number() + "-" + id);
-    OwnerOnly.write(status, new byte[Integer.BYTES]);
+    byte[] token = pool.token();
+    OwnerOnly.write(
+        status,
+        ByteBuffer.allocate(WorkerMain.STATUS_BYTES)
+            .putInt(-1)
+            .put(token)
+            .array()); // see WorkerMain
     List<String> full = new java.util.ArrayList<>(command);
     full.add(String.valueOf(ProcessHandle.current().pid()));
     full.add(status.toString());
     ProcessBuilder builder = new ProcessBuilder(full);
     builder.environment().putAll(env);
     Worker worker = new Worker(pool, id, builder.start(), status);
+    try {
+      Frames.write(worker.toWorker, Frames.HELLO, token); // fits the pipe's buffer: no wait
+    } catch (IOException e) {
+      // the JVM died at start; sending the first batch fails and reports it with its stderr
+    }
     worker.stderrPump.start();
     worker.dispatcher.start();
     return worker;

@@ -13,10 +13,12 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 
 /**
  * The main class of a worker JVM. It reads batches from stdin, runs each with {@link Batch#run},
@@ -24,10 +26,27 @@ import java.nio.file.StandardOpenOption;
  * forwards. The worker exits at the end of stdin, on an exit frame, or when its parent dies. While
  * a batch runs, the index of the running task is kept in a small status file, so the parent can
  * name it if the worker dies.
+ *
+ * <p>The worker opens no socket: stdin and stdout, pipes its parent created, are its only channel.
+ * Before reading any batch it checks that the first frame is a {@link Frames#HELLO} carrying the
+ * pool's token, a random 32-byte value the parent also wrote, after the running-task index, into
+ * the status file (owner-only, in an owner-only folder; the token is not on the command line or in
+ * the environment). The worker reads the token from the file and overwrites it with zeros at once.
+ * Any other first frame (missing, of another type, another token, unreadable) makes the worker
+ * print why to stderr and exit with {@value #EXIT_REFUSED}, having run nothing.
  */
 public final class WorkerMain {
   /** How often the worker checks that its parent is still alive. */
   private static final long PARENT_POLL_MILLIS = 250;
+
+  /** The length of a pool's token. */
+  static final int TOKEN_BYTES = 32;
+
+  /** The length of a status file as the parent writes it: the running-task index, the token. */
+  static final int STATUS_BYTES = Integer.BYTES + TOKEN_BYTES;
+
+  /** The exit code of a worker whose first frame does not carry the pool's token. */
+  static final int EXIT_REFUSED = 4;
 
   private WorkerMain() {}
 
@@ -47,13 +66,28 @@ public final class WorkerMain {
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     watchParent(parentPid);
     MappedByteBuffer status;
+    byte[] token;
     try (FileChannel channel =
         FileChannel.open(Path.of(args[1]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      token = takeToken(channel);
       status = channel.map(FileChannel.MapMode.READ_WRITE, 0, Integer.BYTES);
     }
     DataInputStream in =
         new DataInputStream(
             new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    String refusal = token == null ? "its status file " + args[1] + " holds no token" : null;
+    if (refusal == null) {
+      refusal = handshake(in, token);
+    }
+    if (refusal != null) {
+      System.err.println(
+          "joblib worker: refused its input, "
+              + refusal
+              + ": a worker runs batches only from the pool that started it, whose first frame"
+              + " carries the pool's token. Nothing was run.");
+      System.err.flush();
+      Runtime.getRuntime().halt(EXIT_REFUSED);
+    }
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(frames, 1 << 16));
     Serializer serializer = CompactSerializer.INSTANCE;
     ClassLoader loader = WorkerMain.class.getClassLoader();
@@ -75,6 +109,41 @@ public final class WorkerMain {
         Runtime.getRuntime().halt(0); // the parent is gone
       }
     }
+  }
+
+  /** Reads the token after the status index and overwrites it with zeros; null if absent. */
+  private static byte[] takeToken(FileChannel channel) throws IOException {
+    ByteBuffer token = ByteBuffer.allocate(TOKEN_BYTES);
+    while (token.hasRemaining() && channel.read(token, Integer.BYTES + token.position()) > 0) {
+      // read on until the token is complete or the file ends
+    }
+    if (token.hasRemaining()) {
+      return null;
+    }
+    channel.write(ByteBuffer.allocate(TOKEN_BYTES), Integer.BYTES);
+    return token.array();
+  }
+
+  /** Null if the first frame carries {@code token}, else why not. */
+  private static String handshake(DataInputStream in, byte[] token) {
+    Frames.Frame first;
+    try {
+      first = Frames.read(in, TOKEN_BYTES);
+    } catch (IOException e) {
+      return "its first frame is not a handshake (" + e.getMessage() + ")";
+    }
+    if (first == null) {
+      return "its input ended before the handshake";
+    }
+    if (first.type() != Frames.HELLO) {
+      return "its first frame is of type " + first.type() + ", not the handshake";
+    }
+    if (!MessageDigest.isEqual(first.payload(), token)) {
+      return "its first frame carries a token of "
+          + first.payload().length
+          + " bytes that is not the pool's";
+    }
+    return null;
   }
 
   private static byte[] runBatch(

@@ -3,8 +3,11 @@ package dev.joblib.internal.processes;
 import dev.joblib.JoblibException;
 import dev.joblib.internal.CpuCount;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +53,7 @@ final class WorkerPool {
   private final List<String> command;
   private final Map<String, String> env;
   private final Path statusFolder;
+  private final byte[] token = new byte[WorkerMain.TOKEN_BYTES];
   private int nextWorkerId;
   private volatile long lastActiveNanos = System.nanoTime();
 
@@ -58,6 +62,7 @@ final class WorkerPool {
     this.command = command(key);
     this.env = environment(key);
     this.statusFolder = TempFolders.workersFolder();
+    newToken(token);
     long period = Math.max(50, Math.min(1000, key.idleTimeout().toMillis() / 4));
     REAPER.scheduleWithFixedDelay(this::stopIfIdle, period, period, TimeUnit.MILLISECONDS);
   }
@@ -73,6 +78,11 @@ final class WorkerPool {
 
   Path statusFolder() {
     return statusFolder;
+  }
+
+  /** The random token this pool's workers require in their first frame (see {@link WorkerMain}). */
+  byte[] token() {
+    return token.clone();
   }
 
   /** Queues a batch; starts the workers if they are not running. */
@@ -186,7 +196,24 @@ final class WorkerPool {
     }
   }
 
-  private static List<String> command(ProcessesOptions.PoolKey key) {
+  /**
+   * Fills {@code token} from the kernel's generator, /dev/urandom, where SecureRandom reads on
+   * Linux too, without the 25 ms its providers take to load in a fresh JVM; elsewhere (or if it
+   * cannot be read) from a SecureRandom.
+   */
+  private static void newToken(byte[] token) {
+    try (InputStream in = new FileInputStream("/dev/urandom")) {
+      if (in.readNBytes(token, 0, token.length) == token.length) {
+        return;
+      }
+    } catch (IOException e) {
+      // no /dev/urandom (not Linux or macOS): SecureRandom below
+    }
+    new SecureRandom().nextBytes(token);
+  }
+
+  /** The command line of this pool's workers, without the two arguments of each. */
+  static List<String> command(ProcessesOptions.PoolKey key) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + key.xmx());

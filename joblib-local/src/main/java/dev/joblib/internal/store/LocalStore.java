@@ -134,9 +134,10 @@ public final class LocalStore implements StoreBackend {
       if (temp != null && !Files.exists(temp)) {
         return false; // a concurrent clear or deleteFunction took the temporary directory away
       }
-      throw new UncheckedIOException("cannot publish cache entry " + entry, e);
+      throw new UncheckedIOException("cannot publish cache entry " + entry + ": " + e, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot publish cache entry " + entry, e);
+      // the cause in the message: the warning Memory logs then says why (a full disk, say)
+      throw new UncheckedIOException("cannot publish cache entry " + entry + ": " + e, e);
     } finally {
       if (temp != null) {
         deleteQuietly(temp);

@@ -2,8 +2,9 @@ package dev.joblib.internal.store;
 
 import dev.joblib.MemoryContract;
 import dev.joblib.spi.EntryKey;
-import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** {@link MemoryContract} on the local store. */
 class LocalMemoryTest extends MemoryContract {
@@ -13,11 +14,10 @@ class LocalMemoryTest extends MemoryContract {
   }
 
   @Override
-  protected void truncateOutput(String location, EntryKey key, int keepBytes) throws Exception {
+  protected void rewriteOutput(String location, EntryKey key, UnaryOperator<byte[]> change)
+      throws Exception {
     Path output =
         Path.of(location, "joblib").resolve(key.relativePath()).resolve(LocalStore.OUTPUT);
-    try (RandomAccessFile file = new RandomAccessFile(output.toFile(), "rw")) {
-      file.setLength(keepBytes);
-    }
+    Files.write(output, change.apply(Files.readAllBytes(output)));
   }
 }

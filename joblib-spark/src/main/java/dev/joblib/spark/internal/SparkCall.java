@@ -1,5 +1,6 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.JoblibException;
 import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -27,6 +30,9 @@ import scala.runtime.BoxedUnit;
  * queue needs no lock and the caller's thread-local Spark properties are never touched.
  */
 final class SparkCall implements BackendCall {
+  private static final Pattern GAVE_UP =
+      Pattern.compile("Task (\\d+) in stage \\S+ failed \\d+ times");
+
   private final SparkContext sc;
   private final JavaSparkContext jsc;
   private final String group;
@@ -178,8 +184,38 @@ final class SparkCall implements BackendCall {
     launch();
   }
 
-  /** On the event thread: the job failed; every batch without an outcome fails with it. */
+  /**
+   * On the event thread: the job failed; every batch without an outcome fails with it. When Spark
+   * gave up on one Spark task (its attempts failed {@code spark.task.maxFailures} times: a batch
+   * that cannot be read, executors lost while running it), that task's batch fails first, so the
+   * call reports its tasks and not those of whatever batch was still running.
+   */
   private void failed(List<Batch> batches, boolean[] delivered, Throwable error) {
+    int gaveUpOn = gaveUpOn(error, batches.size());
+    if (gaveUpOn >= 0 && !delivered[gaveUpOn]) {
+      Batch batch = batches.get(gaveUpOn);
+      delivered[gaveUpOn] = true;
+      running--;
+      if (!cancelled) {
+        sink.accept(
+            BatchOutcome.failure(
+                batch,
+                batch.firstIndex(),
+                new JoblibException(
+                    "Spark gave up on the Spark task running "
+                        + batch
+                        + " (partition "
+                        + gaveUpOn
+                        + " of job group "
+                        + group
+                        + "): no attempt ended with a result or an exception from the tasks' code"
+                        + " (such as a batch the executors cannot read, or an executor lost on every"
+                        + " attempt; Spark counts a lost executor against every task it was"
+                        + " running): "
+                        + error.getMessage(),
+                    error)));
+      }
+    }
     for (int i = 0; i < batches.size(); i++) {
       if (!delivered[i]) {
         delivered[i] = true;
@@ -190,6 +226,24 @@ final class SparkCall implements BackendCall {
       }
     }
     launch();
+  }
+
+  /**
+   * The partition Spark's job-abort message names ("Task 3 in stage 0.0 failed 4 times"), or -1.
+   * The Spark task index is the partition's position in the job, since each job is a single result
+   * stage over all its partitions.
+   */
+  private static int gaveUpOn(Throwable error, int partitions) {
+    Matcher m = GAVE_UP.matcher(String.valueOf(error.getMessage()));
+    if (!m.find()) {
+      return -1;
+    }
+    try {
+      int partition = Integer.parseInt(m.group(1));
+      return partition < partitions ? partition : -1;
+    } catch (NumberFormatException tooLarge) {
+      return -1;
+    }
   }
 
   private BatchOutcome decode(Batch batch, byte[] bytes) {

@@ -26,6 +26,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.Rename;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
  * The store on a Hadoop file system with atomic rename (HDFS, viewfs, webhdfs...). The layout is
@@ -45,12 +46,35 @@ final class HadoopStore implements StoreBackend {
   private final FileSystem fs;
   private final FileContext fc;
   private final Path root;
+  private final FsPermission dirPermission;
 
   HadoopStore(URI location, FileSystem fs, FileContext fc, Path base) {
     this.location = location;
     this.fs = fs;
     this.fc = fc;
     this.root = new Path(fs.makeQualified(base), "joblib");
+    this.dirPermission =
+        FsPermission.getDirDefault().applyUMask(FsPermission.getUMask(fs.getConf()));
+  }
+
+  /**
+   * Creates the root, a function's directory and optionally one directory in it, each explicitly
+   * with the client's umask ({@code fs.permissions.umask-mode}): HDFS gives the parents that a
+   * create makes implicitly the NameNode's default instead.
+   */
+  private void createDirectories(Path functionDir, Path dir) throws IOException {
+    fs.mkdirs(root, dirPermission);
+    fs.mkdirs(functionDir, dirPermission);
+    if (dir != null) {
+      fs.mkdirs(dir, dirPermission);
+    }
+  }
+
+  /**
+   * Creates a file whose directory must exist (a concurrent clear makes this fail, not undo it).
+   */
+  private FSDataOutputStream createInExistingDirectory(Path file) throws IOException {
+    return fs.createFile(file).overwrite(false).build();
   }
 
   @Override
@@ -88,10 +112,11 @@ final class HadoopStore implements StoreBackend {
         return false;
       }
       try {
-        try (FSDataOutputStream out = fs.create(new Path(temp, OUTPUT), false)) {
+        createDirectories(entry.getParent(), temp);
+        try (FSDataOutputStream out = createInExistingDirectory(new Path(temp, OUTPUT))) {
           output.writeTo(new NonClosingOutputStream(out));
         }
-        try (FSDataOutputStream out = fs.create(new Path(temp, METADATA), false)) {
+        try (FSDataOutputStream out = createInExistingDirectory(new Path(temp, METADATA))) {
           out.write(metadata);
         }
       } catch (IOException e) {
@@ -128,7 +153,7 @@ final class HadoopStore implements StoreBackend {
           throw e;
         }
         // a concurrent deleteFunction() removed the destination's parent: recreate it
-        fs.mkdirs(entry.getParent());
+        createDirectories(entry.getParent(), null);
       }
     }
   }
@@ -288,7 +313,8 @@ final class HadoopStore implements StoreBackend {
     Path file = new Path(functionDir, FUNCTION_INFO);
     Path temp = new Path(functionDir, ".tmp-info-" + UUID.randomUUID());
     try {
-      try (FSDataOutputStream out = fs.create(temp, false)) {
+      createDirectories(functionDir, null);
+      try (FSDataOutputStream out = createInExistingDirectory(temp)) {
         out.write(info);
       }
       fc.rename(temp, file, Rename.OVERWRITE);
