@@ -233,8 +233,10 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
         && backend.capabilities().contains(Capability.TIMEOUT)) {
       throw fail(timedOut);
     }
-    if (!outcome.succeeded() && outcome.failure() instanceof BackendFailedException failed) {
-      throw fail(failed); // no task failed: the backend did
+    if (!outcome.succeeded()
+        && outcome.failure() instanceof BackendFailedException failed
+        && failed.backend().equals(backend.id())) {
+      throw fail(failed); // no task failed: this call's backend did (not a nested call's)
     }
     if (!outcome.succeeded()) {
       throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
@@ -413,7 +415,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
         failure.addSuppressed(outcome.failure());
       }
     }
-    call.cancel();
+    try {
+      call.cancel();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e); // the failure is what the caller needs; this rides along
+    }
     end();
     return failure;
   }

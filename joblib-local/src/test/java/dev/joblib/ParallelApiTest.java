@@ -4,11 +4,19 @@ import static dev.joblib.Joblib.delayed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.joblib.spi.BackendCall;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.CallInfo;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.ParallelBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -185,5 +193,84 @@ class ParallelApiTest {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("joblib-threads-") && t.isAlive())
         .count();
+  }
+
+  /** A backend whose engine fails every batch it is given, as a lost cluster would. */
+  private static final class BrokenEngine implements ParallelBackend {
+    @Override
+    public String id() {
+      return "broken-engine";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      return Set.of(Capability.REMOTE);
+    }
+
+    @Override
+    public int nJobs() {
+      return 2;
+    }
+
+    @Override
+    public BackendCall startCall(CallInfo info, BatchSink sink) {
+      return new BackendCall() {
+        @Override
+        public void submit(List<Batch> batches) {
+          for (Batch batch : batches) {
+            sink.accept(
+                BatchOutcome.failure(
+                    batch,
+                    batch.firstIndex(),
+                    new BackendFailedException(
+                        "broken-engine",
+                        "backend 'broken-engine': lost its cluster",
+                        new java.net.ConnectException("Connection refused"))));
+          }
+        }
+
+        @Override
+        public void cancel() {}
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aBackendReportingItsOwnFailureFailsTheCallWithItNotWithATaskFailure() {
+    assertThatThrownBy(
+            () -> Parallel.create().backend(new BrokenEngine()).map(List.of(1, 2, 3), x -> x))
+        .isExactlyInstanceOf(BackendFailedException.class)
+        .hasMessageContaining("lost its cluster")
+        .hasRootCauseInstanceOf(java.net.ConnectException.class)
+        .satisfies(
+            e -> assertThat(((BackendFailedException) e).backend()).isEqualTo("broken-engine"));
+  }
+
+  @Test
+  void aNestedCallsBackendFailureInsideATaskIsThatTasksFailure() {
+    BackendFailedException nested =
+        new BackendFailedException("beam", "backend 'beam': the runner failed", null);
+    assertThatThrownBy(
+            () ->
+                Parallel.create()
+                    .backend("threads")
+                    .nJobs(2)
+                    .map(
+                        List.of(0, 1, 2, 3),
+                        x -> {
+                          if (x == 2) {
+                            throw nested;
+                          }
+                          return x;
+                        }))
+        .isInstanceOf(TaskFailedException.class)
+        .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2))
+        .hasCause(nested);
   }
 }

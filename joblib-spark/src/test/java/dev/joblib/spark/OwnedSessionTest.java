@@ -2,8 +2,11 @@ package dev.joblib.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.joblib.BackendFailedException;
 import dev.joblib.Parallel;
+import java.time.Duration;
 import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -58,5 +61,45 @@ class OwnedSessionTest {
             () -> Parallel.create().backend(SparkBackend.of(session)).map(List.of(1, 2), x -> x))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stopped");
+  }
+
+  @Test
+  void aSessionStoppedDuringACallFailsItAsABackendFailureNotATaskFailure() {
+    SparkSession session = SparkSession.builder().getOrCreate();
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1_500); // the call's tasks are running by then
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              session.stop();
+            });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          stopper.start();
+          assertThatThrownBy(
+                  () ->
+                      Parallel.create()
+                          .backend(SparkBackend.of(session))
+                          .batchSize(1)
+                          .map(
+                              List.of(1, 2, 3, 4, 5, 6, 7, 8),
+                              x -> {
+                                Thread.sleep(2_000);
+                                return x;
+                              }))
+              .isInstanceOf(BackendFailedException.class)
+              .hasMessageContaining("backend 'spark'")
+              .satisfies(e -> assertThat(((BackendFailedException) e).backend()).isEqualTo("spark"))
+              // Spark's own account travels as the cause
+              .hasStackTraceContaining("SparkContext")
+              .cause()
+              .isNotNull();
+          stopper.join();
+        });
+    assertThat(session.sparkContext().isStopped()).isTrue();
   }
 }

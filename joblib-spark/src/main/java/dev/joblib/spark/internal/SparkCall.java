@@ -1,5 +1,6 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
 import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.BackendCall;
@@ -94,7 +95,9 @@ final class SparkCall implements BackendCall {
   public void cancel() {
     if (!cancelled) {
       cancelled = true;
-      sc.cancelJobGroupAndFutureJobs(group, "the joblib Parallel call was cancelled");
+      if (!sc.isStopped()) { // a stopped context has no job left to cancel, and refuses the call
+        sc.cancelJobGroupAndFutureJobs(group, "the joblib Parallel call was cancelled");
+      }
     }
   }
 
@@ -134,7 +137,15 @@ final class SparkCall implements BackendCall {
                 BatchOutcome.failure(
                     batch,
                     batch.firstIndex(),
-                    new IllegalStateException("Spark refused the job for " + batch + ": " + e, e)));
+                    new BackendFailedException(
+                        "spark",
+                        "backend 'spark': Spark refused the job for "
+                            + batch
+                            + " (job group "
+                            + group
+                            + "): "
+                            + e,
+                        e)));
           }
         }
       }
@@ -216,12 +227,24 @@ final class SparkCall implements BackendCall {
                     error)));
       }
     }
+    // with no Spark task to blame, the job itself failed (a stopped context, a stage Spark could
+    // not schedule): the backend failed, not the tasks of the batches still out
+    Throwable reason =
+        gaveUpOn >= 0
+            ? error
+            : new BackendFailedException(
+                "spark",
+                "backend 'spark': the Spark job of job group "
+                    + group
+                    + " failed with no task to blame: "
+                    + error,
+                error);
     for (int i = 0; i < batches.size(); i++) {
       if (!delivered[i]) {
         delivered[i] = true;
         running--;
         if (!cancelled) {
-          sink.accept(BatchOutcome.failure(batches.get(i), batches.get(i).firstIndex(), error));
+          sink.accept(BatchOutcome.failure(batches.get(i), batches.get(i).firstIndex(), reason));
         }
       }
     }
