@@ -84,6 +84,7 @@ public final class BeamBackend implements ParallelBackend {
    */
   public static BeamBackend of(String... args) {
     Objects.requireNonNull(args, "args");
+    RunnerOptions.registerFileSystemOptions();
     return of(PipelineOptionsFactory.fromArgs(args).create());
   }
 

@@ -33,6 +33,7 @@ public final class BeamBackendProvider implements ParallelBackendProvider {
   @Override
   public ParallelBackend create(BackendSpec spec) {
     PipelineOptions options;
+    RunnerOptions.registerFileSystemOptions();
     try {
       options = PipelineOptionsFactory.fromArgs(RunnerOptions.toArgs(spec.options())).create();
     } catch (IllegalArgumentException e) {

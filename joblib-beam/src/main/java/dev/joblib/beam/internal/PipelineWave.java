@@ -91,7 +91,7 @@ final class PipelineWave {
       PipelineOptions options = RunnerOptions.copy(baseOptions);
       options.setJobName("joblib-" + name);
       RunnerOptions.runWithoutBlocking(options);
-      StagingDir dir = StagingDir.under(StagingDir.tempLocation(options), name);
+      StagingDir dir = StagingDir.under(options, name);
       if (!RunnerOptions.runnerName(options).equals("DataflowRunner")) {
         // what the runner itself stages there (the Flink and Spark runners zip the class path's
         // directories for a remote cluster) goes into this directory and is deleted with it;
@@ -104,20 +104,25 @@ final class PipelineWave {
         }
         staging = dir;
       }
+      Throwable failure = null;
       try {
-        dir.createIfLocal();
+        dir.create();
         runPipeline(options, elements, dir);
         outcomes.addAll(readBack(options, dir, sentIndexes(elements)));
       } catch (RuntimeException | Error e) {
-        if (e instanceof BackendFailedException || isCancelled()) {
-          throw e;
+        failure =
+            e instanceof BackendFailedException || isCancelled()
+                ? e
+                : runnerFailure(options, dir, e);
+        if (failure instanceof Error error) {
+          throw error;
         }
-        throw runnerFailure(options, dir, e);
+        throw (RuntimeException) failure;
       } finally {
         synchronized (this) {
           finished = true; // from now on cancel() writes no marker into the directory
         }
-        deleteQuietly(dir);
+        delete(dir, failure);
       }
     }
     outcomes.sort(
@@ -343,11 +348,20 @@ final class PipelineWave {
     return sent;
   }
 
-  private void deleteQuietly(StagingDir staging) {
+  /**
+   * Deletes the staging directory. When that fails (the file system is unreachable, or a runner's
+   * straggler still writes there), the wave's own failure, if any, carries the reason as a
+   * suppressed exception; after a success it is logged, since the results are complete.
+   */
+  private void delete(StagingDir staging, Throwable failure) {
     try {
       staging.delete();
-    } catch (UncheckedIOException e) {
-      LOG.log(Level.WARNING, "cannot delete the staged results in " + staging + ": " + e, e);
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        LOG.log(Level.WARNING, "cannot delete the staged results in " + staging + ": " + e, e);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.common.ReflectHelpers;
 
 /**
@@ -116,6 +117,30 @@ public final class RunnerOptions {
       throws ClassNotFoundException {
     ClassLoader loader = ReflectHelpers.findClassLoader();
     return Class.forName(name, true, loader).asSubclass(PipelineOptions.class);
+  }
+
+  /**
+   * Options interfaces of Beam's file system modules that their registrars leave unregistered, so
+   * that their flags parse: Beam 2.62 registers {@code AwsOptions} but not {@code S3Options}
+   * ({@code s3ClientFactoryClass}, {@code s3StorageClass}, {@code SSEAlgorithm}, ...).
+   */
+  private static final List<String> FILE_SYSTEM_OPTIONS =
+      List.of("org.apache.beam.sdk.io.aws2.options.S3Options");
+
+  /**
+   * Registers the options interfaces of the Beam file system modules on the class path that Beam
+   * does not register itself, so that their options can be given as flags or backend options.
+   */
+  public static void registerFileSystemOptions() {
+    for (String name : FILE_SYSTEM_OPTIONS) {
+      Class<? extends PipelineOptions> type;
+      try {
+        type = optionsInterface(name);
+      } catch (ClassNotFoundException | LinkageError absent) {
+        continue; // the module is not on the class path: its scheme is refused with a hint
+      }
+      PipelineOptionsFactory.register(type);
+    }
   }
 
   /** Beam's own flag syntax for a map of option names and values. */

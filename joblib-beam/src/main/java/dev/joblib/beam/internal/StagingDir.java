@@ -16,6 +16,7 @@ import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * The directory under the run's temp location where one pipeline writes its Parquet results; the
@@ -24,16 +25,30 @@ import org.apache.beam.sdk.options.PipelineOptions;
 final class StagingDir {
   static final String PREFIX = "joblib-beam-";
 
-  private final ResourceId dir;
+  /**
+   * The empty file that marks a staging directory on a non-local file system as in use: written
+   * before the pipeline starts, deleted first when the directory is deleted. Stop markers are only
+   * written while it exists, so a late marker does not bring a deleted directory back.
+   */
+  static final String IN_USE = ".joblib-staging";
 
-  private StagingDir(ResourceId dir) {
+  private final ResourceId dir;
+  private final PipelineOptions options;
+
+  private StagingDir(ResourceId dir, PipelineOptions options) {
     this.dir = dir;
+    this.options = options;
   }
 
-  /** A new, unique directory name under {@code tempLocation} (nothing is created yet). */
-  static StagingDir under(String tempLocation, String name) {
-    ResourceId base = FileSystems.matchNewResource(tempLocation, true);
-    return new StagingDir(base.resolve(PREFIX + name, StandardResolveOptions.RESOLVE_DIRECTORY));
+  /**
+   * A new, unique directory name under the options' temp location (nothing is created yet). Every
+   * operation on it uses the file systems registered from {@code options}.
+   */
+  static StagingDir under(PipelineOptions options, String name) {
+    FileSystems.setDefaultPipelineOptions(options);
+    ResourceId base = FileSystems.matchNewResource(tempLocation(options), true);
+    return new StagingDir(
+        base.resolve(PREFIX + name, StandardResolveOptions.RESOLVE_DIRECTORY), options);
   }
 
   /**
@@ -46,10 +61,12 @@ final class StagingDir {
   }
 
   /**
-   * Refuses, before any task runs, a local temp location that cannot hold a staging directory: a
-   * regular file (or a path under one) or a directory that cannot be written. Locations on other
-   * file systems ({@code hdfs://}, {@code s3://}, ...) are left to the runner, whose failure to
-   * write them fails the call with the path.
+   * Refuses, before any task runs, a temp location that cannot hold a staging directory: a local
+   * regular file (or a path under one), a local directory that cannot be written, or a location on
+   * a file system ({@code hdfs://}, {@code s3://}, ...) that no Beam file system module on the
+   * class path serves with these options. A non-local location is not contacted here: that it
+   * answers and can be written is found when a pipeline's staging directory is created, and a
+   * failure then is the backend's ({@link dev.joblib.BackendFailedException}), not bad input.
    *
    * @throws IllegalArgumentException naming the option and its value
    */
@@ -62,6 +79,7 @@ final class StagingDir {
       throw refused(backendId, location, "it is not a valid path (" + e.getMessage() + ")", e);
     }
     if (path == null) {
+      requireFileSystem(options, backendId, location);
       return;
     }
     Path existing = path.toAbsolutePath();
@@ -82,6 +100,50 @@ final class StagingDir {
     }
     if (!Files.isWritable(existing)) {
       throw refused(backendId, location, existing + " cannot be written by this process", null);
+    }
+  }
+
+  /**
+   * Registers the file systems of {@code options} (as {@code Pipeline.create} does) and refuses a
+   * location whose scheme none of them serves, naming the module and options it needs. The
+   * registration also binds the options' computed defaults (such as the AWS region looked up from
+   * the environment, which can take a second) once, so that the per-pipeline copies do not look
+   * them up again.
+   */
+  private static void requireFileSystem(
+      PipelineOptions options, String backendId, String location) {
+    FileSystems.setDefaultPipelineOptions(options);
+    try {
+      FileSystems.matchNewResource(location, true);
+    } catch (IllegalArgumentException e) {
+      String scheme = location.substring(0, location.indexOf(':'));
+      throw refused(
+          backendId,
+          location,
+          "no Beam file system serves scheme '"
+              + scheme
+              + "' ("
+              + e.getMessage()
+              + "); "
+              + needs(scheme),
+          e);
+    }
+  }
+
+  /** What a scheme needs on the class path and in the options. */
+  private static String needs(String scheme) {
+    switch (scheme) {
+      case "hdfs":
+      case "webhdfs":
+        return "add org.apache.beam:beam-sdks-java-io-hadoop-file-system with a Hadoop client and"
+            + " set the option hdfsConfiguration (for example [{\"fs.defaultFS\":\"hdfs://namenode:8020\"}])"
+            + " or the environment variable HADOOP_CONF_DIR";
+      case "s3":
+        return "add org.apache.beam:beam-sdks-java-io-amazon-web-services2";
+      case "gs":
+        return "add org.apache.beam:beam-sdks-java-extensions-google-cloud-platform-core";
+      default:
+        return "add the Beam file system module for it";
     }
   }
 
@@ -109,17 +171,46 @@ final class StagingDir {
   }
 
   /**
-   * Creates the directory now when it is local, so that a runner can put its own files there before
-   * the pipeline writes any (other file systems create directories as files are written).
+   * Creates the directory now: a local one so that a runner can put its own files there before the
+   * pipeline writes any; on another file system (which creates directories as files are written) by
+   * writing the {@link #IN_USE} marker, which also finds an unreachable or read-only location
+   * before the pipeline starts.
+   *
+   * @throws UncheckedIOException with the file system's error (a refused connection, a denied
+   *     write) as its cause
    */
-  void createIfLocal() {
-    if ("file".equals(dir.getScheme())) {
-      try {
+  void create() {
+    try {
+      if (isLocal()) {
         Files.createDirectories(Path.of(dir.toString()));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the staging directory " + dir, e);
+      } else {
+        FileSystems.setDefaultPipelineOptions(options);
+        FileSystems.create(inUse(dir), MimeTypes.BINARY).close();
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the staging directory " + dir, e);
     }
+  }
+
+  private boolean isLocal() {
+    return "file".equals(dir.getScheme());
+  }
+
+  private static ResourceId inUse(ResourceId dir) {
+    return dir.resolve(IN_USE, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /**
+   * Whether the staging directory at {@code stagingPath} (on a non-local file system) is still in
+   * use: its {@link #IN_USE} marker exists.
+   */
+  static boolean inUse(String stagingPath) throws IOException {
+    ResourceId marker = inUse(FileSystems.matchNewResource(stagingPath, true));
+    MatchResult match = FileSystems.match(List.of(marker.toString())).get(0);
+    if (match.status() == MatchResult.Status.ERROR) {
+      match.metadata(); // throws the file system's IOException
+    }
+    return match.status() == MatchResult.Status.OK;
   }
 
   /** The directory as a path Beam's file transforms accept. */
@@ -129,6 +220,7 @@ final class StagingDir {
 
   /** The result files written into the directory. */
   List<MatchResult.Metadata> files(String suffix) throws IOException {
+    FileSystems.setDefaultPipelineOptions(options);
     String glob = dir.resolve("*" + suffix, StandardResolveOptions.RESOLVE_FILE).toString();
     MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
     return match.status() == MatchResult.Status.NOT_FOUND ? List.of() : match.metadata();
@@ -137,19 +229,57 @@ final class StagingDir {
   /** Deletes the directory and everything in it; a missing directory is fine. */
   void delete() {
     try {
-      if ("file".equals(dir.getScheme())) {
+      if (isLocal()) {
         deleteLocal(Path.of(dir.toString()));
       } else {
-        String glob = dir.resolve("**", StandardResolveOptions.RESOLVE_FILE).toString();
-        MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
-        if (match.status() == MatchResult.Status.OK) {
-          List<ResourceId> files = new ArrayList<>();
-          match.metadata().forEach(m -> files.add(m.resourceId()));
-          FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-        }
+        deleteRemote();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the staged results in " + dir, e);
+    }
+  }
+
+  /**
+   * Deletes the directory through Beam's file systems, which have no recursive delete: first the
+   * {@link #IN_USE} marker (no stop marker is written after it), then every file a recursive glob
+   * finds (all objects under the prefix on S3), then, depth first, what is left (HDFS keeps
+   * directories, and Beam's recursive glob on HDFS skips the files at the top level), and the
+   * directory itself.
+   */
+  private void deleteRemote() throws IOException {
+    FileSystems.setDefaultPipelineOptions(options);
+    FileSystems.delete(List.of(inUse(dir)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    deleteAll(children(dir, "**"));
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(ResourceId directory) throws IOException {
+    for (ResourceId child : children(directory, "*")) {
+      deleteTree(FileSystems.matchNewResource(child.toString(), true));
+    }
+    deleteAll(List.of(directory));
+  }
+
+  /** What {@code glob} matches under {@code directory}; nothing when the directory is missing. */
+  private static List<ResourceId> children(ResourceId directory, String glob) throws IOException {
+    String spec = directory.resolve(glob, StandardResolveOptions.RESOLVE_FILE).toString();
+    MatchResult match = FileSystems.match(List.of(spec)).get(0);
+    switch (match.status()) {
+      case OK:
+        List<ResourceId> found = new ArrayList<>();
+        match.metadata().forEach(m -> found.add(m.resourceId()));
+        return found;
+      case NOT_FOUND:
+        return List.of();
+      default:
+        match.metadata(); // throws the file system's IOException
+        throw new IOException("cannot list " + spec + ": " + match.status());
+    }
+  }
+
+  private static void deleteAll(List<ResourceId> resources) throws IOException {
+    if (!resources.isEmpty()) {
+      FileSystems.delete(resources, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     }
   }
 

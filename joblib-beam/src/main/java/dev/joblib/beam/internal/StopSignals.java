@@ -12,6 +12,7 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * Fail-fast across the workers of one pipeline, through empty marker files in the staging
@@ -19,15 +20,21 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * caller writes {@code cancelled} when the call is cancelled (timeout, early close). A batch stops
  * (or does not start) when a marker names a task before its first task: its results cannot matter
  * any more, since the call fails with the lowest failing index.
+ *
+ * <p>Markers go through Beam's {@link FileSystems} (local, {@code hdfs://}, {@code s3://}, ...), so
+ * workers on other machines see them when the staging directory is on a shared file system. No
+ * marker is written once the caller has begun to delete the staging directory.
  */
 final class StopSignals {
   static final String FOLDER = "stop";
   private static final String FAILED = "failed-";
   private static final String CANCELLED = "cancelled";
 
+  private final String stagingPath;
   private final ResourceId folder;
 
   StopSignals(String stagingPath) {
+    this.stagingPath = stagingPath;
     this.folder =
         FileSystems.matchNewResource(stagingPath, true)
             .resolve(FOLDER, StandardResolveOptions.RESOLVE_DIRECTORY);
@@ -80,7 +87,11 @@ final class StopSignals {
       return;
     }
     try {
-      FileSystems.create(marker, "application/octet-stream").close(); // the name is the message
+      // only while the caller has not begun to delete the staging directory: on these file
+      // systems a write creates the missing parents, which would bring the deleted directory back
+      if (StagingDir.inUse(stagingPath)) {
+        FileSystems.create(marker, MimeTypes.BINARY).close(); // the name is the message
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the stop marker " + marker, e);
     }
