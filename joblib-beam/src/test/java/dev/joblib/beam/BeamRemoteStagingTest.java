@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,7 +41,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class BeamRemoteStagingTest {
   @RegisterExtension static final HdfsServer HDFS = new HdfsServer();
   @RegisterExtension static final S3Server S3 = new S3Server();
+
+  /** The empty file that marks a remote staging directory as in use (StagingDir.IN_USE). */
+  private static final String IN_USE_MARKER = ".joblib-staging";
+
   private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final AtomicReference<List<String>> SEEN_WHILE_RUNNING =
+      new AtomicReference<>(List.of());
   private static String bucket;
   private static FileSystem hdfs;
 
@@ -60,9 +67,16 @@ class BeamRemoteStagingTest {
   @Test
   void onHdfsResultsComeBackInOrderAndNothingIsLeft() throws IOException {
     String base = newHdfsDir();
-    List<Integer> squares = hdfsParallel(base).batchSize(7).map(range(200), (Integer x) -> x * x);
+    List<Integer> squares =
+        hdfsParallel(base)
+            .batchSize(7)
+            .map(
+                range(200), (Integer x) -> x == 0 ? seenWhileRunning(hdfsFilesUnder(base)) : x * x);
 
     assertThat(squares).isEqualTo(range(200).stream().map(x -> x * x).toList());
+    assertThat(SEEN_WHILE_RUNNING.get())
+        .as("the staging directory on HDFS while task 0 ran")
+        .anyMatch(p -> p.endsWith("/" + IN_USE_MARKER));
     assertThat(hdfsFilesUnder(base)).isEmpty();
   }
 
@@ -87,18 +101,29 @@ class BeamRemoteStagingTest {
         hdfsParallel(base)
             .option("runner", "FlinkRunner")
             .option("flinkMaster", "[local]")
-            .map(range(60), (Integer x) -> "r" + x);
+            .map(
+                range(60),
+                (Integer x) -> "r" + (x == 0 ? seenWhileRunning(hdfsFilesUnder(base)) : x));
 
     assertThat(results).isEqualTo(range(60).stream().map(x -> "r" + x).toList());
+    assertThat(SEEN_WHILE_RUNNING.get()).anyMatch(p -> p.endsWith("/" + IN_USE_MARKER));
     assertThat(hdfsFilesUnder(base)).isEmpty();
   }
 
   @Test
   void onS3ResultsComeBackInOrderAndNothingIsLeft() {
     String prefix = "run-" + RUNS.incrementAndGet();
-    List<Integer> squares = s3Parallel(prefix).batchSize(7).map(range(200), (Integer x) -> x * x);
+    List<Integer> squares =
+        s3Parallel(prefix, true)
+            .batchSize(7)
+            .map(
+                range(200),
+                (Integer x) -> x == 0 ? seenWhileRunning(s3ObjectsUnder(prefix)) : x * x);
 
     assertThat(squares).isEqualTo(range(200).stream().map(x -> x * x).toList());
+    assertThat(SEEN_WHILE_RUNNING.get())
+        .as("the staging prefix on S3 while task 0 ran")
+        .anyMatch(p -> p.endsWith("/" + IN_USE_MARKER));
     assertThat(s3ObjectsUnder(prefix)).isEmpty();
   }
 
@@ -108,7 +133,10 @@ class BeamRemoteStagingTest {
     TaskFailedException e =
         catchThrowableOfType(
             TaskFailedException.class,
-            () -> s3Parallel(prefix).batchSize(1).map(range(40), BeamRemoteStagingTest::failAt17));
+            () ->
+                s3Parallel(prefix, false)
+                    .batchSize(1)
+                    .map(range(40), BeamRemoteStagingTest::failAt17));
 
     assertThat(e.taskIndex()).isEqualTo(17);
     assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("fails at 17");
@@ -183,12 +211,23 @@ class BeamRemoteStagingTest {
         .option("hdfsConfiguration", "[" + json(HDFS.clientOptions()) + "]");
   }
 
-  private static Parallel s3Parallel(String prefix) {
-    return s3Options(
-            Parallel.create().backend("beam").nJobs(2),
-            "s3://" + bucket + "/" + prefix,
-            S3.endpoint().toString())
-        .option("s3ClientFactoryClass", PathStyleS3ClientBuilderFactory.class.getName());
+  /**
+   * The beam backend staging under {@code s3://<bucket>/<prefix>}. With {@code pathStyle} the
+   * in-process server is addressed as {@code localhost}, where bucket host names ({@code
+   * <bucket>.localhost}) do not resolve, through {@link PathStyleS3ClientBuilderFactory}; without
+   * it as {@code 127.0.0.1}, which the AWS SDK addresses path-style by itself.
+   */
+  private static Parallel s3Parallel(String prefix, boolean pathStyle) {
+    String endpoint = S3.endpoint().toString();
+    Parallel parallel = Parallel.create().backend("beam").nJobs(2);
+    if (pathStyle) {
+      if (!S3.isExternal()) {
+        endpoint = endpoint.replace("//127.0.0.1:", "//localhost:");
+      }
+      parallel =
+          parallel.option("s3ClientFactoryClass", PathStyleS3ClientBuilderFactory.class.getName());
+    }
+    return s3Options(parallel, "s3://" + bucket + "/" + prefix, endpoint);
   }
 
   private static Parallel s3Options(Parallel parallel, String tempLocation, String endpoint) {
@@ -266,6 +305,15 @@ class BeamRemoteStagingTest {
       root = root.getCause();
     }
     return root;
+  }
+
+  /**
+   * Records what a task saw in the staging location (the runners here run tasks in this JVM) and
+   * returns 0, task 0's square.
+   */
+  private static int seenWhileRunning(List<String> listing) {
+    SEEN_WHILE_RUNNING.set(listing);
+    return 0;
   }
 
   private static Integer failAt17(Integer x) {
