@@ -71,6 +71,11 @@ final class StagingDir {
    * @throws IllegalArgumentException naming the option and its value
    */
   static void requireUsable(PipelineOptions options, String backendId) {
+    // registers the options' file systems as Pipeline.create does; this also binds the options'
+    // computed defaults (such as the AWS region, which the SDK looks up in the environment and the
+    // instance metadata, 0.8 s where there is none) once in these options, so that the copies each
+    // pipeline runs with carry them instead of looking them up again
+    FileSystems.setDefaultPipelineOptions(options);
     String location = tempLocation(options);
     Path path;
     try {
@@ -79,7 +84,7 @@ final class StagingDir {
       throw refused(backendId, location, "it is not a valid path (" + e.getMessage() + ")", e);
     }
     if (path == null) {
-      requireFileSystem(options, backendId, location);
+      requireFileSystem(backendId, location);
       return;
     }
     Path existing = path.toAbsolutePath();
@@ -104,15 +109,10 @@ final class StagingDir {
   }
 
   /**
-   * Registers the file systems of {@code options} (as {@code Pipeline.create} does) and refuses a
-   * location whose scheme none of them serves, naming the module and options it needs. The
-   * registration also binds the options' computed defaults (such as the AWS region looked up from
-   * the environment, which can take a second) once, so that the per-pipeline copies do not look
-   * them up again.
+   * Refuses a location whose scheme none of the registered file systems serves, naming the module
+   * and options it needs.
    */
-  private static void requireFileSystem(
-      PipelineOptions options, String backendId, String location) {
-    FileSystems.setDefaultPipelineOptions(options);
+  private static void requireFileSystem(String backendId, String location) {
     try {
       FileSystems.matchNewResource(location, true);
     } catch (IllegalArgumentException e) {
@@ -185,7 +185,7 @@ final class StagingDir {
         Files.createDirectories(Path.of(dir.toString()));
       } else {
         FileSystems.setDefaultPipelineOptions(options);
-        FileSystems.create(inUse(dir), MimeTypes.BINARY).close();
+        FileSystems.create(inUseMarker(dir), MimeTypes.BINARY).close();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the staging directory " + dir, e);
@@ -196,7 +196,7 @@ final class StagingDir {
     return "file".equals(dir.getScheme());
   }
 
-  private static ResourceId inUse(ResourceId dir) {
+  private static ResourceId inUseMarker(ResourceId dir) {
     return dir.resolve(IN_USE, StandardResolveOptions.RESOLVE_FILE);
   }
 
@@ -205,7 +205,7 @@ final class StagingDir {
    * use: its {@link #IN_USE} marker exists.
    */
   static boolean inUse(String stagingPath) throws IOException {
-    ResourceId marker = inUse(FileSystems.matchNewResource(stagingPath, true));
+    ResourceId marker = inUseMarker(FileSystems.matchNewResource(stagingPath, true));
     MatchResult match = FileSystems.match(List.of(marker.toString())).get(0);
     if (match.status() == MatchResult.Status.ERROR) {
       match.metadata(); // throws the file system's IOException
@@ -248,7 +248,8 @@ final class StagingDir {
    */
   private void deleteRemote() throws IOException {
     FileSystems.setDefaultPipelineOptions(options);
-    FileSystems.delete(List.of(inUse(dir)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    FileSystems.delete(
+        List.of(inUseMarker(dir)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     deleteAll(children(dir, "**"));
     deleteTree(dir);
   }
