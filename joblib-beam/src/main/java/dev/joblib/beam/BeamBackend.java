@@ -38,7 +38,13 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * }</pre>
  *
  * <p>On a cluster the temp location must be a directory every worker can write and the caller can
- * read (such as {@code hdfs://...} or {@code s3://...} with the Beam file system module for it).
+ * read, such as {@code hdfs://...} (with Beam's {@code beam-sdks-java-io-hadoop-file-system} and
+ * the option {@code hdfsConfiguration}) or {@code s3://...} (with {@code
+ * beam-sdks-java-io-amazon-web-services2} and the options {@code awsRegion}, {@code
+ * awsCredentialsProvider}, {@code endpoint}; see {@link PathStyleS3ClientBuilderFactory}). The
+ * backend's own files there go through Beam's file systems and are deleted after every pipeline. A
+ * location that cannot be reached or written fails the call with a {@link
+ * dev.joblib.BackendFailedException} naming it, before any task runs.
  *
  * @since 0.1
  */
@@ -139,8 +145,9 @@ public final class BeamBackend implements ParallelBackend {
    * directory is deleted.
    *
    * @throws IllegalArgumentException if {@code tempLocation} is a local path that cannot hold a
-   *     staging directory (a regular file, or a directory this process cannot write), before any
-   *     task runs
+   *     staging directory (a regular file, or a directory this process cannot write), or a location
+   *     whose scheme no Beam file system on the class path serves with these options (such as
+   *     {@code hdfs://} without {@code hdfsConfiguration}), before any task runs
    */
   @Override
   public synchronized BackendCall startCall(CallInfo info, BatchSink sink) {
