@@ -57,13 +57,8 @@ class ExecutorLossTest {
     Path dir = Files.createDirectories(Path.of("target", "cluster-" + System.nanoTime()));
     cluster = StandaloneCluster.start(dir, 2);
     spark =
-        SparkSession.builder()
-            .master(cluster.masterUrl())
-            .appName("joblib-spark-executor-loss-test")
-            .config("spark.ui.enabled", false)
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.executor.memory", "512m")
+        cluster
+            .session("joblib-spark-executor-loss-test")
             .config("spark.task.maxFailures", "2")
             .getOrCreate();
     StandaloneClusterContractTest.awaitExecutors(spark, 1);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: one Master and one Worker JVM, started from a Spark
@@ -63,6 +64,23 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A session builder for this cluster, as the tests use it: driver on 127.0.0.1, no UI, 512 MiB
+   * executors.
+   *
+   * @param appName the application's name
+   * @return the builder; {@code getOrCreate()} it, possibly after more settings
+   */
+  public SparkSession.Builder session(String appName) {
+    return SparkSession.builder()
+        .master(masterUrl())
+        .appName(appName)
+        .config("spark.ui.enabled", false)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.executor.memory", "512m");
   }
 
   /**

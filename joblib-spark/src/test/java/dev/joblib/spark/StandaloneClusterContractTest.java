@@ -35,15 +35,7 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
   static void startCluster() throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "cluster-" + System.nanoTime()));
     cluster = StandaloneCluster.start(dir, 2);
-    spark =
-        SparkSession.builder()
-            .master(cluster.masterUrl())
-            .appName("joblib-spark-cluster-test")
-            .config("spark.ui.enabled", false)
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.executor.memory", "512m")
-            .getOrCreate();
+    spark = cluster.session("joblib-spark-cluster-test").getOrCreate();
     awaitExecutors(spark, 1);
   }
 
