@@ -278,6 +278,7 @@ final class PipelineWave {
       InOrderTickets.register(
           staging.path(), elements.stream().map(KV::getValue).collect(Collectors.toList()));
     }
+    Set<Thread> workersBefore = inProcess ? DirectRunnerWorkers.alive() : Set.of();
     try {
       started = pipeline.run();
       synchronized (this) {
@@ -286,8 +287,21 @@ final class PipelineWave {
           cancel();
         }
       }
-      PipelineResult.State state = started.waitUntilFinish();
+      PipelineResult.State state;
+      try {
+        state = started.waitUntilFinish();
+      } catch (RuntimeException | Error e) {
+        if (inProcess) {
+          // the DirectRunner reports the first failure while bundles already started still run;
+          // one of them may yet write into the staging directory: let them end before it is deleted
+          DirectRunnerWorkers.drain(started, workersBefore, name);
+        }
+        throw e;
+      }
       if (state != null && state != PipelineResult.State.DONE) {
+        if (inProcess) {
+          DirectRunnerWorkers.drain(started, workersBefore, name); // cancelled: the same
+        }
         throw new IllegalStateException(
             "the runner ended the pipeline in state " + state + ", not DONE");
       }
