@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The fastest plain way to move a {@code double[]} to a file and back on the JVM, with no format,
  * checksum or safety: the ceiling for raw dump and load. Writing goes through a temporary file
- * renamed into place, as a dump does; reading maps the file and copies it into a new array.
+ * renamed atomically over the old one, as a dump does; reading maps the file and copies it into a
+ * new array.
  */
 final class BareChannel {
   private static final int CHUNK = 1 << 20;
@@ -43,7 +44,11 @@ final class BareChannel {
           }
         }
       }
-      return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      // atomic, as a dump replaces an older one: without ATOMIC_MOVE the JDK deletes the target
+      // first, which skips the flush ext4 makes a rename over an existing file do (and leaves a
+      // moment without the file)
+      return Files.move(
+          tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("bare write of " + file, e);
     }

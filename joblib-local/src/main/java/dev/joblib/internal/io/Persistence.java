@@ -42,16 +42,13 @@ public final class Persistence {
         Files.createDirectories(dir);
       }
       // owner-only while written and after: others may neither read nor swap the data
-      tmp =
-          dev.joblib.internal.OwnerOnly.createFile(
-              abs.resolveSibling(
-                  "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
+      Path name =
+          abs.resolveSibling(
+              "." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
       try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+          dev.joblib.internal.OwnerOnly.open(
+              name, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        tmp = name; // ours from here on: deleted below if the dump fails
         new DumpWriter(compressor, level, key, path).write(value, RawOutput.of(ch));
       }
       try {
