@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.Parallel;
+import dev.joblib.Probe;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.SparkContext;
@@ -66,11 +67,14 @@ class OwnedSessionTest {
   @Test
   void aSessionStoppedDuringACallFailsItAsABackendFailureNotATaskFailure() {
     SparkSession session = SparkSession.builder().getOrCreate();
+    Probe probe = Probe.create();
     Thread stopper =
         new Thread(
             () -> {
               try {
-                Thread.sleep(1_500); // the call's tasks are running by then
+                while (!probe.saw("started")) { // a task runs: the call is under way
+                  Thread.sleep(20);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -88,6 +92,7 @@ class OwnedSessionTest {
                           .map(
                               List.of(1, 2, 3, 4, 5, 6, 7, 8),
                               x -> {
+                                probe.mark("started");
                                 Thread.sleep(2_000);
                                 return x;
                               }))
