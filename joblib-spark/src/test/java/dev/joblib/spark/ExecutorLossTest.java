@@ -61,7 +61,7 @@ class ExecutorLossTest {
             .session("joblib-spark-executor-loss-test")
             .config("spark.task.maxFailures", "2")
             .getOrCreate();
-    StandaloneClusterContractTest.awaitExecutors(spark, 1);
+    StandaloneCluster.awaitExecutors(spark, 1);
   }
 
   @AfterAll

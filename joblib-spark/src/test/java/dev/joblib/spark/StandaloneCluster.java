@@ -84,6 +84,23 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code count} executors (besides the driver) have registered with a session.
+   *
+   * @param session the session on this cluster
+   * @param count how many executors
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static void awaitExecutors(SparkSession session, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (session.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no executor registered within 90 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /**
    * Returns the master URL.
    *
    * @return {@code spark://127.0.0.1:<port>}

@@ -36,7 +36,7 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
     Path dir = Files.createDirectories(Path.of("target", "cluster-" + System.nanoTime()));
     cluster = StandaloneCluster.start(dir, 2);
     spark = cluster.session("joblib-spark-cluster-test").getOrCreate();
-    awaitExecutors(spark, 1);
+    StandaloneCluster.awaitExecutors(spark, 1);
   }
 
   @AfterAll
@@ -49,17 +49,6 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
       if (cluster != null) {
         cluster.close();
       }
-    }
-  }
-
-  /** Waits until {@code count} executors (besides the driver) have registered. */
-  static void awaitExecutors(SparkSession session, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    while (session.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no executor registered within 90 s");
-      }
-      Thread.sleep(200);
     }
   }
 

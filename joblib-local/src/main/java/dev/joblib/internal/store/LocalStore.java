@@ -415,25 +415,12 @@ public final class LocalStore implements StoreBackend {
     return "LocalStore[" + base + "]";
   }
 
-  private static final class LocalEntry implements StoredEntry {
-    private final EntryKey key;
+  private static final class LocalEntry extends SizedEntry {
     private final Path output;
-    private final long size;
 
     LocalEntry(EntryKey key, Path output, long size) {
-      this.key = key;
+      super(key, size);
       this.output = output;
-      this.size = size;
-    }
-
-    @Override
-    public EntryKey key() {
-      return key;
-    }
-
-    @Override
-    public long outputSize() {
-      return size;
     }
 
     @Override
@@ -447,11 +434,11 @@ public final class LocalStore implements StoreBackend {
 
     @Override
     public byte[] readOutput() {
-      if (size > Integer.MAX_VALUE - 16) {
-        return StoredEntry.super.readOutput(); // throws: too big for an array
+      if (outputSize() > Integer.MAX_VALUE - 16) {
+        return super.readOutput(); // throws: too big for an array
       }
       // the size is known from get(): one open, read and close (no second stat)
-      byte[] bytes = new byte[(int) size];
+      byte[] bytes = new byte[(int) outputSize()];
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       try (FileChannel channel = FileChannel.open(output)) {
         while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
@@ -478,35 +465,6 @@ public final class LocalStore implements StoreBackend {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
       }
-    }
-  }
-
-  /** Keeps an {@link EntryWriter} from closing the store's stream. */
-  private static final class NonClosingOutputStream extends OutputStream {
-    private final OutputStream out;
-
-    NonClosingOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

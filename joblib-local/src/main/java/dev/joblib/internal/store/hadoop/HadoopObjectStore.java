@@ -1,6 +1,9 @@
 package dev.joblib.internal.store.hadoop;
 
 import dev.joblib.internal.store.EntryFrame;
+import dev.joblib.internal.store.NonClosingOutputStream;
+import dev.joblib.internal.store.RecordedAccess;
+import dev.joblib.internal.store.SizedEntry;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
@@ -22,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -49,21 +51,19 @@ final class HadoopObjectStore implements StoreBackend {
   static final String ACCESS_DIR = "access";
   static final String FUNCTION_INFO = "func_code.json";
   static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
-  private static final int MAX_REMEMBERED_TOUCHES = 100_000;
 
   private final URI location;
   private final FileSystem fs;
   private final Path root;
   private final boolean conditionalCreate;
-  private final Duration touchInterval;
-  private final Map<EntryKey, Instant> recordedAccess = new ConcurrentHashMap<>();
+  private final RecordedAccess recordedAccess;
 
   HadoopObjectStore(URI location, FileSystem fs, Path base, Duration touchInterval) {
     this.location = location;
     this.fs = fs;
     this.root = new Path(fs.makeQualified(base), "joblib");
     this.conditionalCreate = location.getScheme().toLowerCase(Locale.ROOT).equals("s3a");
-    this.touchInterval = touchInterval;
+    this.recordedAccess = new RecordedAccess(touchInterval);
   }
 
   @Override
@@ -119,7 +119,7 @@ final class HadoopObjectStore implements StoreBackend {
       spool = Files.createTempFile("joblib-entry-", ".tmp");
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
         out.write(EntryFrame.header(metadata));
-        output.writeTo(new HadoopStore.NonClosingOutputStream(out));
+        output.writeTo(new NonClosingOutputStream(out));
       }
       FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(object).overwrite(false).recursive();
       if (conditionalCreate) {
@@ -128,7 +128,7 @@ final class HadoopObjectStore implements StoreBackend {
       try (FSDataOutputStream out = builder.build()) {
         Files.copy(spool, out);
       }
-      remember(key, Instant.now());
+      recordedAccess.remember(key, Instant.now());
       return true;
     } catch (FileAlreadyExistsException e) {
       return false; // another writer won
@@ -162,19 +162,9 @@ final class HadoopObjectStore implements StoreBackend {
     return false;
   }
 
-  private void remember(EntryKey key, Instant access) {
-    if (recordedAccess.size() > MAX_REMEMBERED_TOUCHES) {
-      recordedAccess.clear();
-    }
-    recordedAccess.put(key, access);
-  }
-
   @Override
   public void touch(EntryKey key, Instant accessTime) {
-    Instant recorded = recordedAccess.get(key);
-    if (recorded != null
-        && !accessTime.isBefore(recorded)
-        && Duration.between(recorded, accessTime).compareTo(touchInterval) < 0) {
+    if (recordedAccess.isFresh(key, accessTime)) {
       return;
     }
     Path markers = new Path(entryObject(key).getParent(), ACCESS_DIR);
@@ -197,7 +187,7 @@ final class HadoopObjectStore implements StoreBackend {
           fs.delete(path, false);
         }
       }
-      remember(key, accessTime);
+      recordedAccess.remember(key, accessTime);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the access time of " + markers, e);
     }
@@ -209,7 +199,7 @@ final class HadoopObjectStore implements StoreBackend {
     try {
       boolean existed = fs.delete(object, false);
       fs.delete(object.getParent(), true);
-      recordedAccess.remove(key);
+      recordedAccess.forget(key);
       return existed;
     } catch (FileNotFoundException e) {
       return false;
@@ -252,15 +242,11 @@ final class HadoopObjectStore implements StoreBackend {
     entries.forEach(
         (key, v) -> {
           if (v[0] >= 0) {
-            Instant access = Instant.ofEpochMilli(v[2] > 0 ? v[2] : v[1]);
-            Instant recorded = recordedAccess.get(key);
-            if (v[2] == 0
-                && recorded != null
-                && !recorded.isBefore(access)
-                && recorded.isBefore(access.plusSeconds(1))) {
-              // object stores list write times to the second; this JVM's record of it is finer
-              access = recorded;
-            }
+            // with no access marker, the write time, which object stores list to the second
+            Instant access =
+                v[2] > 0
+                    ? Instant.ofEpochMilli(v[2])
+                    : recordedAccess.refine(key, Instant.ofEpochMilli(v[1]));
             found.add(new EntryInfo(key, v[0], access));
           }
         });
@@ -337,7 +323,7 @@ final class HadoopObjectStore implements StoreBackend {
     Path dir = new Path(root, EntryKey.checkFunctionId(functionId));
     try {
       fs.delete(dir, true);
-      recordedAccess.keySet().removeIf(k -> k.functionId().equals(functionId));
+      recordedAccess.forgetFunction(functionId);
     } catch (FileNotFoundException e) {
       // nothing to delete
     } catch (IOException e) {
@@ -371,25 +357,12 @@ final class HadoopObjectStore implements StoreBackend {
     return "HadoopObjectStore[" + root.getParent() + "]";
   }
 
-  private final class ObjectEntry implements StoredEntry {
-    private final EntryKey key;
+  private final class ObjectEntry extends SizedEntry {
     private final Path object;
-    private final long size;
 
     ObjectEntry(EntryKey key, Path object, long size) {
-      this.key = key;
+      super(key, size);
       this.object = object;
-      this.size = size;
-    }
-
-    @Override
-    public EntryKey key() {
-      return key;
-    }
-
-    @Override
-    public long outputSize() {
-      return size;
     }
 
     @Override
@@ -403,11 +376,6 @@ final class HadoopObjectStore implements StoreBackend {
         closeQuietly(in);
         throw new UncheckedIOException("cannot open cache entry " + object, e);
       }
-    }
-
-    @Override
-    public Optional<java.nio.file.Path> localOutputFile() {
-      return Optional.empty();
     }
 
     @Override

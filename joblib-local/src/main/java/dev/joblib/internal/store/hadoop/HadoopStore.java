@@ -1,5 +1,7 @@
 package dev.joblib.internal.store.hadoop;
 
+import dev.joblib.internal.store.NonClosingOutputStream;
+import dev.joblib.internal.store.SizedEntry;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
@@ -8,7 +10,6 @@ import dev.joblib.spi.StoredEntry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
@@ -358,25 +359,12 @@ final class HadoopStore implements StoreBackend {
     return "HadoopStore[" + root.getParent() + "]";
   }
 
-  private final class HadoopEntry implements StoredEntry {
-    private final EntryKey key;
+  private final class HadoopEntry extends SizedEntry {
     private final Path output;
-    private final long size;
 
     HadoopEntry(EntryKey key, Path output, long size) {
-      this.key = key;
+      super(key, size);
       this.output = output;
-      this.size = size;
-    }
-
-    @Override
-    public EntryKey key() {
-      return key;
-    }
-
-    @Override
-    public long outputSize() {
-      return size;
     }
 
     @Override
@@ -389,11 +377,6 @@ final class HadoopStore implements StoreBackend {
     }
 
     @Override
-    public Optional<java.nio.file.Path> localOutputFile() {
-      return Optional.empty();
-    }
-
-    @Override
     public Optional<byte[]> readMetadata() {
       Path file = new Path(output.getParent(), METADATA);
       try (FSDataInputStream in = fs.open(file)) {
@@ -403,35 +386,6 @@ final class HadoopStore implements StoreBackend {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
       }
-    }
-  }
-
-  /** Keeps an {@link EntryWriter} from closing the store's stream. */
-  static final class NonClosingOutputStream extends OutputStream {
-    private final OutputStream out;
-
-    NonClosingOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.joblib.internal.store.s3;
 
 import dev.joblib.internal.store.EntryFrame;
+import dev.joblib.internal.store.RecordedAccess;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
@@ -14,14 +15,11 @@ import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -70,19 +68,19 @@ final class S3Store implements StoreBackend {
   static final String FUNCTION_INFO = "func_code.json";
   static final int INLINE_BYTES = 256 << 10;
   private static final int DELETE_BATCH = 1000;
-  private static final int MAX_REMEMBERED_TOUCHES = 100_000;
   private static final System.Logger LOG = System.getLogger(S3Store.class.getName());
 
   private final S3Settings settings;
   private final S3Client s3;
   private final String root;
-  private final Map<EntryKey, Instant> recordedAccess = new ConcurrentHashMap<>();
+  private final RecordedAccess recordedAccess;
   private volatile boolean conditionalWrites;
 
   S3Store(S3Settings settings, S3Client s3) {
     this.settings = settings;
     this.s3 = s3;
     this.root = settings.prefix() + "joblib/";
+    this.recordedAccess = new RecordedAccess(settings.touchInterval());
     this.conditionalWrites = settings.conditionalWrites();
   }
 
@@ -337,7 +335,7 @@ final class S3Store implements StoreBackend {
         result = upload.completeUnconditionally();
       }
       if (result == S3Upload.Result.PUBLISHED) {
-        remember(key, Instant.now());
+        recordedAccess.remember(key, Instant.now());
         return true;
       }
       return false;
@@ -368,29 +366,12 @@ final class S3Store implements StoreBackend {
    * wrote the entry, if it falls within that second, is the finer one.
    */
   Instant writeTime(EntryKey key, long listedMillis) {
-    Instant listed = Instant.ofEpochMilli(listedMillis);
-    Instant recorded = recordedAccess.get(key);
-    if (recorded != null
-        && !recorded.isBefore(listed)
-        && recorded.isBefore(listed.plusSeconds(1))) {
-      return recorded;
-    }
-    return listed;
-  }
-
-  private void remember(EntryKey key, Instant access) {
-    if (recordedAccess.size() > MAX_REMEMBERED_TOUCHES) {
-      recordedAccess.clear();
-    }
-    recordedAccess.put(key, access);
+    return recordedAccess.refine(key, Instant.ofEpochMilli(listedMillis));
   }
 
   @Override
   public void touch(EntryKey key, Instant accessTime) {
-    Instant recorded = recordedAccess.get(key);
-    if (recorded != null
-        && !accessTime.isBefore(recorded)
-        && Duration.between(recorded, accessTime).compareTo(settings.touchInterval()) < 0) {
+    if (recordedAccess.isFresh(key, accessTime)) {
       return;
     }
     String entryPrefix = entryPrefix(key);
@@ -408,7 +389,7 @@ final class S3Store implements StoreBackend {
         }
       }
       deleteObjects(old);
-      remember(key, accessTime);
+      recordedAccess.remember(key, accessTime);
     } catch (SdkException e) {
       throw failure("cannot record the access time of", entryPrefix, e);
     }
@@ -437,7 +418,7 @@ final class S3Store implements StoreBackend {
             markers.add(found);
           }
         }
-        recordedAccess.remove(key);
+        recordedAccess.forget(key);
       }
       deleteObjects(entries); // entry objects first: readers see an entry or nothing
       deleteObjects(markers);
@@ -496,7 +477,7 @@ final class S3Store implements StoreBackend {
     String prefix = root + EntryKey.checkFunctionId(functionId) + "/";
     try {
       deleteObjects(keysUnder(prefix));
-      recordedAccess.keySet().removeIf(k -> k.functionId().equals(functionId));
+      recordedAccess.forgetFunction(functionId);
     } catch (SdkException e) {
       throw failure("cannot delete the cache of function", prefix, e);
     }
