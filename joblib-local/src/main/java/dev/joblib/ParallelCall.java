@@ -233,12 +233,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
         && backend.capabilities().contains(Capability.TIMEOUT)) {
       throw fail(timedOut);
     }
-    if (!outcome.succeeded()
-        && outcome.failure() instanceof BackendFailedException failed
-        && failed.backend().equals(backend.id())) {
-      throw fail(failed); // no task failed: this call's backend did (not a nested call's)
-    }
     if (!outcome.succeeded()) {
+      if (outcome.failure() instanceof BackendFailedException failed
+          && failed.backend().equals(backend.id())) {
+        throw fail(failed); // no task failed: this call's backend did (not a nested call's)
+      }
       throw fail(new TaskFailedException(outcome.failedIndex(), backend.id(), outcome.failure()));
     }
     batcher.completed(outcome.size(), batchNanos(outcome, dispatched));
