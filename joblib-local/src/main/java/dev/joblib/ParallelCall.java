@@ -5,6 +5,7 @@ import dev.joblib.internal.Watchdog;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.BatchSink;
 import dev.joblib.spi.CallInfo;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.DispatchPolicy;
@@ -34,11 +35,15 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   /** A batch that ran longer than the timeout; queued by the watchdog. */
   private record TimedOut(int firstIndex) {}
 
-  /** A dispatched batch not yet completed; {@code startNanos} is set once it is likely running. */
+  /**
+   * A dispatched batch not yet completed; {@code startNanos} is set when the backend reports that
+   * the batch began to run on a worker ({@link BatchSink#started}).
+   */
   static final class Pending {
     final int firstIndex;
     final long dispatchNanos;
     volatile long startNanos;
+    volatile boolean started;
     volatile boolean completed;
 
     Pending(int firstIndex, long dispatchNanos) {
@@ -106,16 +111,7 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
               Optional.ofNullable(plan.timeout()),
               total,
               plan.verbose());
-      call =
-          backend.startCall(
-              info,
-              outcome -> {
-                Pending p = pending.get(outcome.sequence());
-                if (p != null) {
-                  p.completed = true;
-                }
-                events.add(outcome);
-              });
+      call = backend.startCall(info, new Sink());
       if (plan.timeout() != null && !backend.capabilities().contains(Capability.TIMEOUT)) {
         watchdog = Watchdog.watch(this::checkTimeout);
       }
@@ -375,7 +371,8 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   /**
-   * Called by the watchdog: starts the clock of batches that are likely running, fires on expiry.
+   * Called by the watchdog: fires when a batch has run longer than the timeout since the backend
+   * reported its start (time spent starting workers or queued behind busy ones does not count).
    */
   private boolean checkTimeout() {
     if (timedOut) {
@@ -383,17 +380,11 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
     long now = System.nanoTime();
     long limit = plan.timeout().toNanos();
-    int slots = plan.nJobs();
     for (Pending p : pending.values()) {
-      if (p.completed) {
+      if (p.completed || !p.started) {
         continue;
       }
-      if (slots-- <= 0) {
-        break;
-      }
-      if (p.startNanos == 0) {
-        p.startNanos = now;
-      } else if (now - p.startNanos > limit) {
+      if (now - p.startNanos > limit) {
         timedOut = true;
         events.add(new TimedOut(p.firstIndex));
         call.cancel();
@@ -401,6 +392,27 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** What the backend reports: starts go to the timeout clock, outcomes to the calling thread. */
+  private final class Sink implements BatchSink {
+    @Override
+    public void started(Batch batch) {
+      Pending p = pending.get(batch.sequence());
+      if (p != null && !p.started) {
+        p.startNanos = System.nanoTime();
+        p.started = true;
+      }
+    }
+
+    @Override
+    public void accept(BatchOutcome outcome) {
+      Pending p = pending.get(outcome.sequence());
+      if (p != null) {
+        p.completed = true;
+      }
+      events.add(outcome);
+    }
   }
 
   /** Cancels the call and collects the sibling failures already reported; returns the failure. */

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.internal.BackendRegistry;
+import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.BackendSpec;
+import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.CallInfo;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.ParallelBackend;
 import java.io.IOException;
@@ -16,11 +21,17 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -389,6 +400,50 @@ public abstract class ParallelBackendContract {
     assertThat(elapsedMillis).isLessThan(30_000);
     if (capabilities().contains(Capability.SHARED_MEMORY)) {
       awaitMark(probe, "interrupted-1"); // in this JVM the sleeping task saw the interrupt
+    }
+  }
+
+  /**
+   * The timeout clock of a batch starts when the backend reports it started ({@link
+   * BatchSink#started}), so a backend that times nothing itself must report every batch, before its
+   * outcome.
+   */
+  @Test
+  void everyBatchIsReportedStartedBeforeItsOutcome() throws Exception {
+    Assumptions.assumeFalse(
+        capabilities().contains(Capability.TIMEOUT), "the backend applies timeouts itself");
+    List<Batch> batches = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batches.add(
+          new Batch(i, i, List.of(delayed(x -> x * 10, i)), 0, backendId(), "sequential", 1));
+    }
+    ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+    CountDownLatch outcomes = new CountDownLatch(batches.size());
+    BatchSink sink =
+        new BatchSink() {
+          @Override
+          public void started(Batch batch) {
+            events.add("started-" + batch.sequence());
+          }
+
+          @Override
+          public void accept(BatchOutcome outcome) {
+            events.add((outcome.succeeded() ? "done-" : "failed-") + outcome.sequence());
+            outcomes.countDown();
+          }
+        };
+    try (ParallelBackend backend =
+            BackendRegistry.provider(backendId()).create(new BackendSpec(workers(), Map.of(), 0));
+        BackendCall call =
+            backend.startCall(
+                new CallInfo("contract-starts", Optional.empty(), OptionalLong.of(4), 0), sink)) {
+      call.submit(batches);
+      assertThat(outcomes.await(60, TimeUnit.SECONDS)).as("all outcomes arrived").isTrue();
+    }
+    List<String> seen = new ArrayList<>(events);
+    for (int i = 0; i < batches.size(); i++) {
+      assertThat(seen).contains("started-" + i, "done-" + i);
+      assertThat(seen.indexOf("started-" + i)).isLessThan(seen.indexOf("done-" + i));
     }
   }
 

@@ -80,6 +80,7 @@ public final class SequentialBackend implements ParallelBackend {
           running = Thread.currentThread();
         }
         try {
+          sink.started(batch);
           sink.accept(batch.run());
         } finally {
           synchronized (this) {

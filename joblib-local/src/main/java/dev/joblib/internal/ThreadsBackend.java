@@ -110,6 +110,10 @@ public final class ThreadsBackend implements ParallelBackend {
         running.add(
             pool.submit(
                 () -> {
+                  if (cancelled) {
+                    return;
+                  }
+                  sink.started(batch);
                   BatchOutcome outcome = batch.run();
                   if (!cancelled) {
                     sink.accept(outcome);

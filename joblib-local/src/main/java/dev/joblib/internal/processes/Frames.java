@@ -24,6 +24,12 @@ final class Frames {
   /** Worker to parent: the outcome of the last batch (see {@link Outcomes}). */
   static final byte OUTCOME = 3;
 
+  /**
+   * Worker to parent, the first frame only, once the handshake passed and the worker has loaded
+   * what it needs to run batches: from now on a batch sent to it starts at once.
+   */
+  static final byte READY = 5;
+
   private static final int MARKER = 0xB7;
 
   /** Refuses frames larger than this: a corrupted length must not allocate gigabytes. */

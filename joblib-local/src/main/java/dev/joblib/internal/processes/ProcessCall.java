@@ -98,6 +98,13 @@ final class ProcessCall implements BackendCall {
     return BatchOutcome.failure(batch, batch.firstIndex(), failure);
   }
 
+  /** Tells the call's sink that the batch was handed to a ready worker: its clock starts. */
+  void started(Batch batch) {
+    if (!cancelled) {
+      sink.started(batch);
+    }
+  }
+
   void deliver(BatchOutcome outcome) {
     if (!cancelled) {
       sink.accept(outcome);

@@ -16,10 +16,10 @@ import java.util.Set;
  * shared by every backend with the same settings. Closing the backend does not stop the pool: like
  * loky's reusable executor it stays warm for the next call until its idle timeout.
  *
- * <p>Options: {@code idleTimeout} (default 300 s), {@code xmx} (each worker's heap; default half
- * the memory split between the workers), {@code jvmArgs}, {@code forwardProperties} (comma-
- * separated system property names), {@code maxNbytes} (memmapping threshold, default "1M", "off"
- * disables), {@code tempFolder}.
+ * <p>Options: {@code idleTimeout} (default 300 s), {@code startTimeout} (default 60 s),{@code xmx}
+ * (each worker's heap; default half the memory split between the workers), {@code jvmArgs}, {@code
+ * forwardProperties} (comma- separated system property names), {@code maxNbytes} (memmapping
+ * threshold, default "1M", "off" disables), {@code tempFolder}.
  */
 public final class ProcessesBackend implements ParallelBackend {
   /** The backend id. */

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 record ProcessesOptions(
     int nJobs,
     Duration idleTimeout,
+    Duration startTimeout,
     String xmx,
     List<String> jvmArgs,
     Map<String, String> forwardedProperties,
@@ -28,6 +29,7 @@ record ProcessesOptions(
     Path tempFolder) {
 
   static final String IDLE_TIMEOUT = "idleTimeout";
+  static final String START_TIMEOUT = "startTimeout";
   static final String XMX = "xmx";
   static final String JVM_ARGS = "jvmArgs";
   static final String FORWARD_PROPERTIES = "forwardProperties";
@@ -35,6 +37,14 @@ record ProcessesOptions(
   static final String TEMP_FOLDER = "tempFolder";
 
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+
+  /**
+   * How long a worker JVM may take from its launch to being ready for batches: generous, since a
+   * loaded machine can take seconds to start a JVM, and bounded, so that a worker that hangs while
+   * starting fails the call instead of stalling it.
+   */
+  static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
   static final long DEFAULT_MAX_NBYTES = 1L << 20;
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)b?");
@@ -44,18 +54,23 @@ record ProcessesOptions(
   record PoolKey(
       int nJobs,
       Duration idleTimeout,
+      Duration startTimeout,
       String xmx,
       List<String> jvmArgs,
       Map<String, String> forwardedProperties) {}
 
   PoolKey poolKey() {
-    return new PoolKey(nJobs, idleTimeout, xmx, jvmArgs, forwardedProperties);
+    return new PoolKey(nJobs, idleTimeout, startTimeout, xmx, jvmArgs, forwardedProperties);
   }
 
   static ProcessesOptions from(BackendSpec spec) {
     int nJobs = CpuCount.resolve(spec.nJobs());
     Duration idle =
-        spec.option(IDLE_TIMEOUT).map(ProcessesOptions::duration).orElse(DEFAULT_IDLE_TIMEOUT);
+        spec.option(IDLE_TIMEOUT).map(v -> duration(IDLE_TIMEOUT, v)).orElse(DEFAULT_IDLE_TIMEOUT);
+    Duration start =
+        spec.option(START_TIMEOUT)
+            .map(v -> duration(START_TIMEOUT, v))
+            .orElse(DEFAULT_START_TIMEOUT);
     String xmx = spec.option(XMX).map(v -> checkedSize(XMX, v)).orElseGet(() -> defaultXmx(nJobs));
     List<String> jvmArgs =
         spec.option(JVM_ARGS)
@@ -76,11 +91,12 @@ record ProcessesOptions(
     long maxNbytes =
         spec.option(MAX_NBYTES).map(ProcessesOptions::maxNbytes).orElse(DEFAULT_MAX_NBYTES);
     Path temp = spec.option(TEMP_FOLDER).map(Path::of).orElse(null);
-    return new ProcessesOptions(nJobs, idle, xmx, jvmArgs, Map.copyOf(forwarded), maxNbytes, temp);
+    return new ProcessesOptions(
+        nJobs, idle, start, xmx, jvmArgs, Map.copyOf(forwarded), maxNbytes, temp);
   }
 
-  /** "300", "1.5s", "500ms", "5m" or ISO-8601 ("PT5M"). */
-  static Duration duration(String value) {
+  /** Option {@code name}'s value: "300", "1.5s", "500ms", "5m" or ISO-8601 ("PT5M"). */
+  static Duration duration(String name, String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     Matcher m = SECONDS.matcher(v);
     Duration d;
@@ -101,7 +117,7 @@ record ProcessesOptions(
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             "option "
-                + IDLE_TIMEOUT
+                + name
                 + ": expected seconds (\"300\", \"1.5s\", \"500ms\", \"5m\") or an ISO-8601"
                 + " duration (\"PT5M\"), got '"
                 + value
@@ -111,7 +127,7 @@ record ProcessesOptions(
     }
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(
-          "option " + IDLE_TIMEOUT + " must be positive, got '" + value + "'");
+          "option " + name + " must be positive, got '" + value + "'");
     }
     return d;
   }
@@ -205,6 +221,8 @@ record ProcessesOptions(
         + nJobs
         + ", idleTimeout="
         + idleTimeout
+        + ", startTimeout="
+        + startTimeout
         + ", xmx="
         + xmx
         + ", jvmArgs="

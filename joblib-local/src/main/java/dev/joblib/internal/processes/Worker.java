@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.BackendFailedException;
 import dev.joblib.WorkerDiedException;
 import dev.joblib.internal.OwnerOnly;
 import dev.joblib.spi.BatchOutcome;
@@ -12,11 +13,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One worker JVM seen from the parent: the process, a dispatcher thread that feeds it one batch at
@@ -37,9 +41,17 @@ final class Worker {
   private final Deque<String> tail = new ArrayDeque<>();
   private final Thread stderrPump;
   private final Thread dispatcher;
+  private final AtomicReference<Start> start = new AtomicReference<>(Start.LAUNCHED);
   private volatile ProcessCall.Job current;
   private volatile boolean killed;
   private volatile boolean retiring;
+
+  /** Where the worker is in its start-up. */
+  private enum Start {
+    LAUNCHED,
+    READY,
+    TIMED_OUT
+  }
 
   private Worker(WorkerPool pool, int id, Process process, Path statusFile) {
     this.pool = pool;
@@ -121,6 +133,9 @@ final class Worker {
 
   private void dispatch() {
     try {
+      if (!awaitReady()) {
+        return;
+      }
       while (!retiring && !killed) {
         ProcessCall.Job job = pool.next();
         if (job == null) {
@@ -159,6 +174,89 @@ final class Worker {
     }
   }
 
+  /**
+   * Waits for the worker's {@link Frames#READY} frame, at most the pool's start timeout (then the
+   * worker is killed). If it does not come, the worker is not replaced and the batches waiting for
+   * a worker fail with why, so a worker that cannot start (a bad JVM option, a missing class, a
+   * machine out of memory) fails the call instead of being restarted forever.
+   */
+  private boolean awaitReady() throws InterruptedException {
+    Duration limit = pool.startTimeout();
+    ScheduledFuture<?> timer =
+        pool.schedule(
+            () -> {
+              if (start.compareAndSet(Start.LAUNCHED, Start.TIMED_OUT)) {
+                retiring = true; // not replaced: the pool reports the failure instead
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+              }
+            },
+            limit);
+    Frames.Frame first;
+    IOException broken = null;
+    try {
+      first = Frames.read(fromWorker, 0);
+    } catch (IOException e) {
+      first = null;
+      broken = e;
+    }
+    timer.cancel(false);
+    if (first != null
+        && first.type() == Frames.READY
+        && start.compareAndSet(Start.LAUNCHED, Start.READY)) {
+      return true;
+    }
+    boolean timedOut = start.get() == Start.TIMED_OUT;
+    boolean stopped = retiring && !timedOut; // the pool is shutting down: nothing to report
+    retiring = true;
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      kill();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+    stderrPump.join(1000);
+    if (!stopped) {
+      pool.startFailed(notStarted(first, broken, timedOut, limit));
+    }
+    return false;
+  }
+
+  private BackendFailedException notStarted(
+      Frames.Frame first, IOException broken, boolean timedOut, Duration limit) {
+    int exit = process.isAlive() ? -1 : process.exitValue();
+    String lines;
+    synchronized (tail) {
+      lines = String.join("\n", tail);
+    }
+    String why =
+        timedOut
+            ? "it was not ready within "
+                + limit
+                + " (option "
+                + ProcessesOptions.START_TIMEOUT
+                + ") and was killed"
+            : first != null
+                ? "its first frame was of type "
+                    + first.type()
+                    + ", not READY; "
+                    + describeExit(exit)
+                : broken != null
+                    ? "its output broke (" + broken + "); " + describeExit(exit)
+                    : describeExit(exit);
+    String message =
+        "backend 'processes': worker "
+            + id
+            + " (pid "
+            + process.pid()
+            + ") could not start: "
+            + why
+            + ". Command: "
+            + String.join(" ", pool.command())
+            + (lines.isEmpty()
+                ? ". It wrote nothing to stderr."
+                : ". Last stderr lines:\n" + lines);
+    return new BackendFailedException(ProcessesBackend.ID, message, broken);
+  }
+
   /** Runs one job; false if the worker died doing it. */
   private boolean runOne(ProcessCall.Job job) throws InterruptedException {
     ProcessCall call = job.call();
@@ -177,6 +275,7 @@ final class Worker {
       if (call.isCancelled()) {
         return true;
       }
+      call.started(job.batch());
       Frames.Frame reply;
       IOException broken = null;
       try {

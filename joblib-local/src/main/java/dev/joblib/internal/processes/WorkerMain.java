@@ -1,5 +1,7 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.Fn1;
+import dev.joblib.Joblib;
 import dev.joblib.JoblibException;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
@@ -19,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * The main class of a worker JVM. It reads batches from stdin, runs each with {@link Batch#run},
@@ -91,6 +94,12 @@ public final class WorkerMain {
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(frames, 1 << 16));
     Serializer serializer = CompactSerializer.INSTANCE;
     ClassLoader loader = WorkerMain.class.getClassLoader();
+    warmUp(serializer, loader);
+    try {
+      Frames.write(out, Frames.READY, new byte[0]);
+    } catch (IOException e) {
+      Runtime.getRuntime().halt(0); // the parent is gone
+    }
     while (true) {
       Frames.Frame frame;
       try {
@@ -108,6 +117,26 @@ public final class WorkerMain {
       } catch (IOException e) {
         Runtime.getRuntime().halt(0); // the parent is gone
       }
+    }
+  }
+
+  /**
+   * Sends a one-task batch through the whole path (decode, run, encode) before the worker reports
+   * ready, so that loading those classes is the worker's start-up and not the first batch's run
+   * time, which a call's timeout counts.
+   */
+  private static void warmUp(Serializer serializer, ClassLoader loader) {
+    try {
+      Fn1<Integer, Integer> next = x -> x + 1;
+      Batch batch = new Batch(0, 0, List.of(Joblib.delayed(next, 1)), 0, "processes", "threads", 1);
+      Bytes.Out bytes = new Bytes.Out(256);
+      serializer.write(batch, bytes, null);
+      Batch back = (Batch) serializer.read(new Bytes.In(bytes.toByteArray()), loader);
+      BatchOutcome outcome = back.run();
+      Outcomes.success(serializer, outcome.results().toArray(), outcome.runNanos());
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      // a warm-up only: the first real batch reports whatever is broken, with its task index
+      System.err.println("joblib worker: warm-up failed (the first batch will tell): " + e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
 import dev.joblib.internal.CpuCount;
 import java.io.File;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,6 +81,33 @@ final class WorkerPool {
 
   Path statusFolder() {
     return statusFolder;
+  }
+
+  /** How long a worker may take to start (option {@code startTimeout}). */
+  Duration startTimeout() {
+    return key.startTimeout();
+  }
+
+  /** The workers' command line, for messages. */
+  List<String> command() {
+    return command;
+  }
+
+  /** Runs {@code action} once after {@code delay} on the pool's timer thread. */
+  ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+    return REAPER.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A worker could not start (see {@link Worker}): every batch waiting for a worker fails with
+   * {@code failure}, since the workers that would run them are started the same way. The worker is
+   * not replaced until the next submit.
+   */
+  void startFailed(BackendFailedException failure) {
+    ProcessCall.Job job;
+    while ((job = queue.poll()) != null) {
+      job.call().deliver(job.call().failed(job.batch(), failure));
+    }
   }
 
   /** The random token this pool's workers require in their first frame (see {@link WorkerMain}). */

@@ -140,13 +140,13 @@ class CodecTest {
 
   @Test
   void optionsAreParsedAndCheckedWithTheirNames() {
-    assertThat(ProcessesOptions.duration("300")).isEqualTo(Duration.ofSeconds(300));
-    assertThat(ProcessesOptions.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(ProcessesOptions.duration("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(ProcessesOptions.duration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ProcessesOptions.duration("idleTimeout", "300")).isEqualTo(Duration.ofSeconds(300));
+    assertThat(ProcessesOptions.duration("idleTimeout", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(ProcessesOptions.duration("idleTimeout", "250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(ProcessesOptions.duration("idleTimeout", "PT5M")).isEqualTo(Duration.ofMinutes(5));
     assertThat(ProcessesOptions.maxNbytes("1M")).isEqualTo(1L << 20);
     assertThat(ProcessesOptions.maxNbytes("off")).isEqualTo(Long.MAX_VALUE);
-    assertThatThrownBy(() -> ProcessesOptions.duration("0"))
+    assertThatThrownBy(() -> ProcessesOptions.duration("idleTimeout", "0"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("idleTimeout");
     ProcessesOptions options =

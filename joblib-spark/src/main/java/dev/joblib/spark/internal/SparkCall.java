@@ -46,7 +46,9 @@ final class SparkCall implements BackendCall {
   private final ClassLoader driverLoader;
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   private final SharedArrays sharedArrays;
+  private final TaskStarts taskStarts;
   private int running;
+  private int waves;
   private volatile boolean cancelled;
 
   SparkCall(
@@ -79,6 +81,8 @@ final class SparkCall implements BackendCall {
     this.eventContext = ExecutionContext.fromExecutor(this.events);
     this.driverLoader = driverLoader;
     this.sharedArrays = new SharedArrays(jsc::broadcast);
+    this.taskStarts = new TaskStarts(sink);
+    sc.addSparkListener(taskStarts);
   }
 
   @Override
@@ -103,6 +107,7 @@ final class SparkCall implements BackendCall {
 
   @Override
   public void close() {
+    sc.removeSparkListener(taskStarts); // here, not on the event thread: a closed backend has none
     events.execute(
         () -> {
           if (running > 0 || !queued.isEmpty()) {
@@ -155,14 +160,26 @@ final class SparkCall implements BackendCall {
   /** Starts the job; counts its batches as running (the caller uncounts them if this throws). */
   private void startJob(List<Batch> batches, List<byte[]> data) {
     running += batches.size();
-    boolean[] delivered = new boolean[batches.size()];
     List<Object> partitions = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
       partitions.add(i);
     }
     sc.setJobGroup(group, description, true);
     sc.setLocalProperty("spark.scheduler.pool", schedulerPool);
+    String wave = group + "#" + waves++;
+    sc.setLocalProperty(TaskStarts.WAVE, wave);
+    taskStarts.expect(wave, batches);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
+    try {
+      submit(rdd, batches, partitions);
+    } catch (RuntimeException e) {
+      taskStarts.forget(wave);
+      throw e;
+    }
+  }
+
+  private void submit(RDD<byte[]> rdd, List<Batch> batches, List<Object> partitions) {
+    boolean[] delivered = new boolean[batches.size()];
     Function0<BoxedUnit> noResult = () -> BoxedUnit.UNIT;
     sc.<byte[], byte[], BoxedUnit>submitJob(
             rdd,
