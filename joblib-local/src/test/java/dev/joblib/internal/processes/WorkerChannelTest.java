@@ -290,7 +290,11 @@ class WorkerChannelTest {
       DataOutputStream in = new DataOutputStream(worker.getOutputStream());
       Frames.write(in, Frames.HELLO, token);
       Frames.write(in, Frames.BATCH, encode(batch));
-      Frames.Frame reply = Frames.read(new DataInputStream(worker.getInputStream()));
+      DataInputStream out = new DataInputStream(worker.getInputStream());
+      Frames.Frame ready = Frames.read(out);
+      assertThat(ready).as("the worker's first frame").isNotNull();
+      assertThat(ready.type()).as("a worker reports READY once it has warmed up").isEqualTo(Frames.READY);
+      Frames.Frame reply = Frames.read(out);
       assertThat(reply).isNotNull();
       assertThat(reply.type()).isEqualTo(Frames.OUTCOME);
       BatchOutcome outcome =
