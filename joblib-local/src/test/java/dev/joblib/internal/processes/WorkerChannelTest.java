@@ -293,7 +293,9 @@ class WorkerChannelTest {
       DataInputStream out = new DataInputStream(worker.getInputStream());
       Frames.Frame ready = Frames.read(out);
       assertThat(ready).as("the worker's first frame").isNotNull();
-      assertThat(ready.type()).as("a worker reports READY once it has warmed up").isEqualTo(Frames.READY);
+      assertThat(ready.type())
+          .as("a worker reports READY once it has warmed up")
+          .isEqualTo(Frames.READY);
       Frames.Frame reply = Frames.read(out);
       assertThat(reply).isNotNull();
       assertThat(reply.type()).isEqualTo(Frames.OUTCOME);
