@@ -205,15 +205,20 @@ public abstract class ParallelBackendContract {
                         range(n),
                         i -> {
                           probe.mark("ran-" + i);
-                          if (i == 3) {
-                            throw new ContractFailure("early failure");
+                          try {
+                            if (i == 3) {
+                              throw new ContractFailure("early failure");
+                            }
+                            Thread.sleep(50);
+                            return i;
+                          } finally {
+                            probe.mark("left-" + i);
                           }
-                          Thread.sleep(50);
-                          return i;
                         }))
         .isInstanceOf(TaskFailedException.class)
         .hasCauseInstanceOf(ContractFailure.class);
-    Thread.sleep(500); // anything still running after the call returned would show up now
+    // anything still running after the call returned shows up once every started task has left
+    awaitNoTaskRunning(probe);
     assertThat(probe.count("ran-")).isLessThan(n / 4);
   }
 
@@ -331,13 +336,16 @@ public abstract class ParallelBackendContract {
   void unorderedStreamDoesNotWaitForASlowFirstTask() {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         capabilities().contains(Capability.INCREMENTAL_RESULTS), "results arrive all at once");
+    Probe probe = Probe.create();
     List<Task<Integer>> tasks = new ArrayList<>();
-    tasks.add(delayed(ParallelBackendContract::sleepThenReturn, 3_000, -1));
+    // the first task finishes only once the test has read a result, however slow the machine
+    tasks.add(delayed(x -> awaitMarkThenReturn(probe, "first-read", x), -1));
     for (int i = 0; i < 20; i++) {
       tasks.add(delayed(ParallelBackendContract::sleepThenReturn, 10, i));
     }
     try (Stream<Integer> results = parallel(workers()).batchSize(1).streamUnordered(tasks)) {
       assertThat(results.findFirst()).isPresent().get().isNotEqualTo(-1);
+      probe.mark("first-read");
     }
   }
 
@@ -353,14 +361,16 @@ public abstract class ParallelBackendContract {
                 i ->
                     delayed(
                         x -> {
-                          Thread.sleep(50);
+                          // all but the first finish only once the test has read the first
+                          int value = x == 0 ? x : awaitMarkThenReturn(probe, "first-read", x);
                           probe.mark("done-" + x);
-                          return x;
+                          return value;
                         },
                         i));
     try (Stream<Integer> results = parallel(workers()).batchSize(1).stream(tasks)) {
       assertThat(results.findFirst()).contains(0);
       assertThat(probe.count("done-")).isLessThan(40);
+      probe.mark("first-read");
     }
   }
 
@@ -380,13 +390,17 @@ public abstract class ParallelBackendContract {
   @ValueSource(ints = {1, 2})
   void timeoutInterruptsASleepingTaskAndFailsTheCall(int nJobs) {
     Probe probe = Probe.create();
+    // warm the backend (worker JVMs, executors) so that nothing here depends on how loaded the
+    // machine is; the timeout clock itself starts only when a batch really starts
+    assertThat(parallel(nJobs).map(range(2 * nJobs), x -> x)).hasSize(2 * nJobs);
+    Duration timeout = Duration.ofSeconds(1);
     long start = System.nanoTime();
     TaskTimeoutException e =
         catchThrowableOfType(
             TaskTimeoutException.class,
             () ->
                 parallel(nJobs)
-                    .timeout(Duration.ofMillis(300))
+                    .timeout(timeout)
                     .run(
                         List.of(
                             delayed(ParallelBackendContract::sleepThenReturn, 1, 0),
@@ -394,7 +408,7 @@ public abstract class ParallelBackendContract {
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e.backend()).isEqualTo(idFor(nJobs));
-    assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
+    assertThat(e.timeout()).isEqualTo(timeout);
     assertThat(probe.saw("finished-1")).isFalse();
     // the task sleeps for 60 s: returning long before that shows it was stopped
     assertThat(elapsedMillis).isLessThan(30_000);
@@ -448,11 +462,38 @@ public abstract class ParallelBackendContract {
   }
 
   private static void awaitMark(Probe probe, String event) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!probe.saw(event) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      pause();
     }
     assertThat(probe.saw(event)).as(event).isTrue();
+  }
+
+  /**
+   * Waits until every task marked "ran-" has also marked "left-", and the counts hold still over
+   * two looks: a condition, not a time, so a loaded machine only makes it slower.
+   */
+  private static void awaitNoTaskRunning(Probe probe) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long previous = -1;
+    while (System.nanoTime() < deadline) {
+      long ran = probe.count("ran-");
+      if (ran == probe.count("left-") && ran == previous) {
+        return;
+      }
+      previous = ran;
+      pause();
+    }
+    throw new AssertionError("tasks still running 60 s after the call failed");
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting", e);
+    }
   }
 
   // --- seeds and task context ---------------------------------------------------------------
@@ -571,6 +612,11 @@ public abstract class ParallelBackendContract {
 
   static int sleepThenReturn(int millis, int value) throws InterruptedException {
     Thread.sleep(millis);
+    return value;
+  }
+
+  static int awaitMarkThenReturn(Probe probe, String event, int value) {
+    awaitMark(probe, event);
     return value;
   }
 

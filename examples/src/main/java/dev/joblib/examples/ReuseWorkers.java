@@ -16,7 +16,9 @@ public final class ReuseWorkers {
   private ReuseWorkers() {}
 
   /**
-   * Runs five dependent rounds on one pool and prints the worker threads each round used.
+   * Runs five dependent rounds on one pool and prints how many worker threads they used, and
+   * whether all of them came from the same pool (thread names are {@code
+   * joblib-threads-<pool>-<n>}).
    *
    * @param args ignored
    */
@@ -34,6 +36,11 @@ public final class ReuseWorkers {
             round, values.stream().mapToDouble(x -> x).average().orElse(0));
       }
     }
+    Set<String> pools =
+        allWorkers.stream()
+            .map(name -> name.substring(0, name.lastIndexOf('-')))
+            .collect(Collectors.toSet());
     System.out.println("worker threads used over all rounds: " + allWorkers.size());
+    System.out.println("all rounds ran on one pool: " + (pools.size() == 1));
   }
 }

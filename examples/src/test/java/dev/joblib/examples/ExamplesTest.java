@@ -45,6 +45,10 @@ class ExamplesTest {
   @Test
   void reuseKeepsTheSameTwoWorkers() throws Exception {
     String out = run("reuse");
-    assertThat(out).contains("round 5: mean").contains("worker threads used over all rounds: 2");
+    // how many of the two threads got work depends on the machine's load; the pool does not
+    assertThat(out)
+        .contains("round 5: mean")
+        .containsPattern("worker threads used over all rounds: [12]\\R")
+        .contains("all rounds ran on one pool: true");
   }
 }

@@ -179,6 +179,7 @@ class ProcessesBackendTest {
   void aHungTaskIsKilledAtTheTimeout() throws Exception {
     Path pidFile = temp.resolve("hung");
     String file = pidFile.toString();
+    processes().map(range(2), x -> x); // warm workers: the bounds below are about the kill
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->
@@ -188,8 +189,9 @@ class ProcessesBackendTest {
         .isInstanceOfSatisfying(
             TaskTimeoutException.class, e -> assertThat(e.getMessage()).contains("1"));
     long hung = awaitPid(pidFile);
-    assertThat(diesWithin(hung, Duration.ofSeconds(2))).as("hung worker killed").isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    // the task sleeps 60 s: dying well before that (on a loaded machine too) is the kill's doing
+    assertThat(diesWithin(hung, Duration.ofSeconds(20))).as("hung worker killed").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
     assertThat(processes().map(range(4), x -> x)).isEqualTo(range(4));
     assertThat(poolPids()).doesNotContain(hung);
   }
@@ -199,7 +201,7 @@ class ProcessesBackendTest {
     Parallel idle = processes().option("idleTimeout", "300ms");
     List<Long> pids = idle.map(range(4), x -> ProcessHandle.current().pid());
     for (long pid : new HashSet<>(pids)) {
-      assertThat(diesWithin(pid, Duration.ofSeconds(10))).as("idle worker " + pid).isTrue();
+      assertThat(diesWithin(pid, Duration.ofSeconds(60))).as("idle worker " + pid).isTrue();
     }
     List<Long> again = idle.map(range(4), x -> ProcessHandle.current().pid());
     assertThat(again).doesNotContainAnyElementsOf(pids);
@@ -233,7 +235,7 @@ class ProcessesBackendTest {
     parent.destroyForcibly(); // kill -9: no shutdown hook runs
     parent.waitFor();
     for (long pid : workerPids) {
-      assertThat(diesWithin(pid, Duration.ofSeconds(10))).as("orphan worker " + pid).isTrue();
+      assertThat(diesWithin(pid, Duration.ofSeconds(60))).as("orphan worker " + pid).isTrue();
     }
   }
 
@@ -449,7 +451,7 @@ class ProcessesBackendTest {
     List<Long> before = poolPids();
     long victim = before.get(0);
     ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && (poolPids().contains(victim) || poolPids().size() < 2)) {
       Thread.sleep(20);
     }
