@@ -1,5 +1,6 @@
 package dev.joblib;
 
+import dev.joblib.internal.parallel.PreDispatch;
 import dev.joblib.spi.ParallelBackend;
 import java.time.Duration;
 import java.util.ArrayDeque;
