@@ -3,12 +3,12 @@ package dev.joblib.internal.parallel;
 import dev.joblib.Prefer;
 import dev.joblib.Require;
 import dev.joblib.internal.BackendRegistry;
-import dev.joblib.internal.RunningTask;
 import dev.joblib.internal.SequentialBackend;
 import dev.joblib.internal.ThreadsBackend;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.DispatchPolicy;
 import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.RunningTask;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
