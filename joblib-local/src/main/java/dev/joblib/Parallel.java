@@ -1,24 +1,19 @@
 package dev.joblib;
 
-import dev.joblib.internal.BackendRegistry;
-import dev.joblib.internal.RunningTask;
-import dev.joblib.internal.SequentialBackend;
-import dev.joblib.internal.ThreadsBackend;
-import dev.joblib.spi.BackendSpec;
-import dev.joblib.spi.Capability;
-import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.internal.parallel.CallPlan;
+import dev.joblib.internal.parallel.CallPlanner;
+import dev.joblib.internal.parallel.KeptBackend;
+import dev.joblib.internal.parallel.ParallelCall;
+import dev.joblib.internal.parallel.PreDispatch;
+import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
-import dev.joblib.spi.ParallelBackendProvider;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -64,10 +59,8 @@ import java.util.stream.StreamSupport;
  * @since 0.1
  */
 public final class Parallel implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
   private final Settings settings;
-  private final Workers workers = new Workers();
+  private final KeptBackend backends = new KeptBackend(this);
 
   private Parallel(Settings settings) {
     this.settings = settings;
@@ -92,7 +85,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public Parallel nJobs(int nJobs) {
-    return new Parallel(settings.with(d -> d.nJobs = Check.nJobs(nJobs)));
+    return new Parallel(settings.withNJobs(Check.nJobs(nJobs)));
   }
 
   /**
@@ -130,7 +123,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code batchSize} is less than 1
    */
   public Parallel batchSize(int batchSize) {
-    return new Parallel(settings.with(d -> d.batchSize = Check.batchSize(batchSize)));
+    return new Parallel(settings.withBatchSize(Check.batchSize(batchSize)));
   }
 
   /**
@@ -145,7 +138,7 @@ public final class Parallel implements AutoCloseable {
    */
   public Parallel preDispatch(String expression) {
     PreDispatch.validate(expression);
-    return new Parallel(settings.with(d -> d.preDispatch = expression));
+    return new Parallel(settings.withPreDispatch(expression));
   }
 
   /**
@@ -159,7 +152,7 @@ public final class Parallel implements AutoCloseable {
     if (tasks < 1) {
       throw new IllegalArgumentException("preDispatch must be at least 1, got " + tasks);
     }
-    return new Parallel(settings.with(d -> d.preDispatch = Integer.toString(tasks)));
+    return new Parallel(settings.withPreDispatch(Integer.toString(tasks)));
   }
 
   /**
@@ -174,7 +167,7 @@ public final class Parallel implements AutoCloseable {
    *     Long.MAX_VALUE} nanoseconds (about 292 years)
    */
   public Parallel timeout(Duration timeout) {
-    return new Parallel(settings.with(d -> d.timeout = Check.timeout(timeout)));
+    return new Parallel(settings.withTimeout(Check.timeout(timeout)));
   }
 
   /**
@@ -186,7 +179,7 @@ public final class Parallel implements AutoCloseable {
    * @throws IllegalArgumentException if {@code verbose} is negative
    */
   public Parallel verbose(int verbose) {
-    return new Parallel(settings.with(d -> d.verbose = Check.verbose(verbose)));
+    return new Parallel(settings.withVerbose(Check.verbose(verbose)));
   }
 
   /**
@@ -197,7 +190,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code listener} is null
    */
   public Parallel progress(ProgressListener listener) {
-    return new Parallel(settings.with(d -> d.progress = Check.notNull(listener, "progress")));
+    return new Parallel(settings.withProgress(Check.notNull(listener, "progress")));
   }
 
   /**
@@ -209,7 +202,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code require} is null
    */
   public Parallel require(Require require) {
-    return new Parallel(settings.with(d -> d.require = Check.notNull(require, "require")));
+    return new Parallel(settings.withRequire(Check.notNull(require, "require")));
   }
 
   /**
@@ -220,7 +213,7 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code prefer} is null
    */
   public Parallel prefer(Prefer prefer) {
-    return new Parallel(settings.with(d -> d.prefer = Check.notNull(prefer, "prefer")));
+    return new Parallel(settings.withPrefer(Check.notNull(prefer, "prefer")));
   }
 
   /**
@@ -231,7 +224,7 @@ public final class Parallel implements AutoCloseable {
    * @return a copy with this setting
    */
   public Parallel seed(long seed) {
-    return new Parallel(settings.with(d -> d.seed = seed));
+    return new Parallel(settings.withSeed(seed));
   }
 
   /**
@@ -360,7 +353,7 @@ public final class Parallel implements AutoCloseable {
    */
   @Override
   public void close() {
-    workers.close();
+    backends.close();
   }
 
   @Override
@@ -411,196 +404,20 @@ public final class Parallel implements AutoCloseable {
         ordered);
   }
 
+  /**
+   * The one way into the engine ({@code dev.joblib.internal.parallel}): it receives this instance's
+   * settings and the scope's as immutable values, and the kept backend; it needs no package-private
+   * member of this package.
+   */
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    CallPlan plan = plan(total);
-    workers.begin();
+    CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
+    backends.begin();
     try {
-      return new ParallelCall<R>(plan, tasks, total, ordered, workers::end).start();
+      return new ParallelCall<R>(plan, tasks, total, ordered, backends::end).start();
     } catch (RuntimeException | Error e) {
-      workers.end();
+      backends.end();
       throw e;
-    }
-  }
-
-  /** Resolves the settings against the open scope, the enclosing task and the defaults. */
-  private CallPlan plan(OptionalLong total) {
-    RunningTask outer = RunningTask.current();
-    if (outer != null && outer.nestingLevel() > 0) {
-      return nestedPlan(outer, total);
-    }
-    Settings scope = ParallelConfig.current();
-    Settings merged = scope.overlaidWith(settings);
-    if (merged.require() == Require.SHAREDMEM && merged.prefer() == Prefer.PROCESSES) {
-      throw new IllegalArgumentException(
-          "prefer(PROCESSES) conflicts with require(SHAREDMEM): worker processes do not share"
-              + " memory");
-    }
-    ParallelBackend backend;
-    Integer nJobs = merged.nJobs();
-    if (settings.namesBackend()) {
-      backend = workers.backendFor(settings, nJobs, merged);
-      requireSharedMemoryIfAsked(merged, backend);
-    } else if (scope.namesBackend()) {
-      backend = workers.backendFor(scope, nJobs, merged);
-      if (merged.require() == Require.SHAREDMEM
-          && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
-        nJobs = settings.nJobs(); // joblib: back to threads, and to 1 job unless set explicitly
-        backend = workers.backendFor(Settings.EMPTY.withBackend(ThreadsBackend.ID), nJobs, merged);
-      }
-    } else {
-      String id =
-          merged.prefer() == Prefer.PROCESSES
-                  && merged.require() == null
-                  && BackendRegistry.has("processes")
-              ? "processes"
-              : ThreadsBackend.ID;
-      backend = workers.backendFor(Settings.EMPTY.withBackend(id), nJobs, merged);
-    }
-    int effective = backend.nJobs();
-    if (effective == 1 && !backend.id().equals(SequentialBackend.ID)) {
-      backend = new SequentialBackend(SequentialBackend.ID);
-    }
-    boolean sequential = backend.id().equals(SequentialBackend.ID);
-    return new CallPlan(
-        backend,
-        effective,
-        merged.batchSize(),
-        preDispatch(merged, backend, effective, total),
-        merged.timeout(),
-        merged.verbose() == null ? 0 : merged.verbose(),
-        merged.progress(),
-        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        backend.nestedBackend(),
-        sequential ? 0 : 1);
-  }
-
-  private CallPlan nestedPlan(RunningTask outer, OptionalLong total) {
-    Settings merged = ParallelConfig.current().overlaidWith(settings);
-    String id = outer.nestedBackend();
-    boolean sequential = id.equals(SequentialBackend.ID);
-    int requested = sequential || settings.nJobs() == null ? 1 : settings.nJobs();
-    ParallelBackend backend =
-        sequential
-            ? new SequentialBackend(SequentialBackend.ID)
-            : workers.backendFor(Settings.EMPTY.withBackend(id), requested, merged);
-    int effective = backend.nJobs();
-    if (effective == 1 && !sequential) {
-      backend = new SequentialBackend(SequentialBackend.ID);
-    }
-    return new CallPlan(
-        backend,
-        effective,
-        merged.batchSize(),
-        preDispatch(merged, backend, effective, total),
-        merged.timeout(),
-        merged.verbose() == null ? 0 : merged.verbose(),
-        merged.progress(),
-        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        SequentialBackend.ID,
-        outer.nestingLevel() + 1);
-  }
-
-  /**
-   * The user's pre-dispatch, else the backend's default; a backend fed in waves gets an input of
-   * known size as one wave, since each wave costs it a job and a sized input has no laziness to
-   * keep (not with a timeout: a wave's batches grow with the wave, and the timeout is per batch).
-   */
-  private static int preDispatch(
-      Settings merged, ParallelBackend backend, int nJobs, OptionalLong total) {
-    if (merged.preDispatch() != null) {
-      return PreDispatch.evaluate(merged.preDispatch(), nJobs);
-    }
-    DispatchPolicy policy = backend.dispatchPolicy();
-    int window = PreDispatch.evaluate(policy.defaultPreDispatch(), nJobs);
-    if (policy.waves() && total.isPresent() && merged.timeout() == null) {
-      return (int) Math.max(window, Math.min(total.getAsLong(), PreDispatch.ALL));
-    }
-    return window;
-  }
-
-  private static void requireSharedMemoryIfAsked(Settings merged, ParallelBackend backend) {
-    if (merged.require() == Require.SHAREDMEM
-        && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
-      throw new IllegalArgumentException(
-          "backend '"
-              + backend.id()
-              + "' does not share memory with the caller, but require(SHAREDMEM) was set; use"
-              + " 'threads' or drop the requirement");
-    }
-  }
-
-  /**
-   * The backend this instance created and keeps between calls, and whether a call is running. A
-   * Cleaner closes the backend once the instance is unreachable.
-   */
-  private final class Workers {
-    private final Holder holder = new Holder();
-    private boolean running;
-    private boolean registered;
-
-    synchronized void begin() {
-      if (running) {
-        throw new IllegalStateException(
-            "this Parallel instance is already running a call; wait for it to finish (consume or"
-                + " close its stream) or use another instance");
-      }
-      running = true;
-    }
-
-    synchronized void end() {
-      running = false;
-    }
-
-    synchronized void close() {
-      if (running) {
-        throw new IllegalStateException(
-            "cannot close a Parallel while a call is running (consume or close its stream first)");
-      }
-      holder.run();
-    }
-
-    /** The backend named by {@code source}: an instance as given, or one created and kept. */
-    synchronized ParallelBackend backendFor(Settings source, Integer nJobs, Settings merged) {
-      if (source.backendInstance() != null) {
-        return source.backendInstance();
-      }
-      String id = source.backendId();
-      ParallelBackendProvider provider = BackendRegistry.provider(id);
-      int requested = nJobs != null ? nJobs : provider.defaultNJobs();
-      BackendSpec spec =
-          new BackendSpec(
-              requested, merged.options(), merged.verbose() == null ? 0 : merged.verbose());
-      if (holder.backend != null && id.equals(holder.id) && spec.equals(holder.spec)) {
-        return holder.backend;
-      }
-      holder.run();
-      holder.backend = Objects.requireNonNull(provider.create(spec), "backend of " + id);
-      holder.id = id;
-      holder.spec = spec;
-      if (!registered) {
-        registered = true;
-        CLEANER.register(Parallel.this, holder);
-      }
-      return holder.backend;
-    }
-  }
-
-  /** Closes the kept backend; also the Cleaner's action, so it must not refer to the Parallel. */
-  private static final class Holder implements Runnable {
-    private ParallelBackend backend;
-    private String id;
-    private BackendSpec spec;
-
-    @Override
-    public synchronized void run() {
-      ParallelBackend b = backend;
-      backend = null;
-      id = null;
-      spec = null;
-      if (b != null) {
-        b.close();
-      }
     }
   }
 }

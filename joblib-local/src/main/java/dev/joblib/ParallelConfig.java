@@ -1,5 +1,7 @@
 package dev.joblib;
 
+import dev.joblib.internal.parallel.PreDispatch;
+import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,7 +52,10 @@ public final class ParallelConfig {
     return new Builder();
   }
 
-  /** The merged settings of the open scopes of this thread (empty outside any scope). */
+  /**
+   * The merged settings of the open scopes of this thread (empty outside any scope), which {@link
+   * Parallel} hands to the engine with its own.
+   */
   static Settings current() {
     Scope top = SCOPES.get().peek();
     return top == null ? Settings.EMPTY : top.merged;
@@ -100,7 +105,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code nJobs} is 0
      */
     public Builder nJobs(int nJobs) {
-      settings = settings.with(d -> d.nJobs = Check.nJobs(nJobs));
+      settings = settings.withNJobs(Check.nJobs(nJobs));
       return this;
     }
 
@@ -112,7 +117,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code batchSize} is less than 1
      */
     public Builder batchSize(int batchSize) {
-      settings = settings.with(d -> d.batchSize = Check.batchSize(batchSize));
+      settings = settings.withBatchSize(Check.batchSize(batchSize));
       return this;
     }
 
@@ -125,7 +130,7 @@ public final class ParallelConfig {
      */
     public Builder preDispatch(String expression) {
       PreDispatch.validate(expression);
-      settings = settings.with(d -> d.preDispatch = expression);
+      settings = settings.withPreDispatch(expression);
       return this;
     }
 
@@ -137,7 +142,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder timeout(Duration timeout) {
-      settings = settings.with(d -> d.timeout = Check.timeout(timeout));
+      settings = settings.withTimeout(Check.timeout(timeout));
       return this;
     }
 
@@ -149,7 +154,7 @@ public final class ParallelConfig {
      * @throws IllegalArgumentException if {@code verbose} is negative
      */
     public Builder verbose(int verbose) {
-      settings = settings.with(d -> d.verbose = Check.verbose(verbose));
+      settings = settings.withVerbose(Check.verbose(verbose));
       return this;
     }
 
@@ -160,7 +165,7 @@ public final class ParallelConfig {
      * @return this builder
      */
     public Builder require(Require require) {
-      settings = settings.with(d -> d.require = Check.notNull(require, "require"));
+      settings = settings.withRequire(Check.notNull(require, "require"));
       return this;
     }
 
@@ -171,7 +176,7 @@ public final class ParallelConfig {
      * @return this builder
      */
     public Builder prefer(Prefer prefer) {
-      settings = settings.with(d -> d.prefer = Check.notNull(prefer, "prefer"));
+      settings = settings.withPrefer(Check.notNull(prefer, "prefer"));
       return this;
     }
 

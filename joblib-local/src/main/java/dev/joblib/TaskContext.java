@@ -1,6 +1,6 @@
 package dev.joblib;
 
-import dev.joblib.internal.RunningTask;
+import dev.joblib.spi.RunningTask;
 import java.util.SplittableRandom;
 
 /**

@@ -1,7 +1,6 @@
 package dev.joblib.spi;
 
 import dev.joblib.Task;
-import dev.joblib.internal.RunningTask;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -12,9 +11,9 @@ import java.util.function.IntConsumer;
  * Consecutive tasks of one call, run together on one worker.
  *
  * <p>A backend ships the batch to a worker (it is {@link Serializable} when its tasks are) and
- * calls {@link #run()} there. Running sets up, per task, what {@code TaskContext.current()} returns
- * (index, seeded random numbers) and the nesting level that limits {@code Parallel} calls made by
- * the task.
+ * calls {@link #run()} there. Running sets up, per task, the {@link RunningTask} that {@code
+ * TaskContext.current()} shows (index, seeded random numbers) and the nesting level that limits
+ * {@code Parallel} calls made by the task; only running a batch can set it.
  *
  * @since 0.1
  */

@@ -1,8 +1,8 @@
 package dev.joblib.beam.internal;
 
-import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;

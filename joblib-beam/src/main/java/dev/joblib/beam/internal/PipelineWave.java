@@ -2,9 +2,9 @@ package dev.joblib.beam.internal;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
-import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;

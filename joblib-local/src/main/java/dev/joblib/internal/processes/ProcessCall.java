@@ -2,11 +2,11 @@ package dev.joblib.internal.processes;
 
 import dev.joblib.JoblibException;
 import dev.joblib.Task;
-import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.BatchSink;
+import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.util.List;
 

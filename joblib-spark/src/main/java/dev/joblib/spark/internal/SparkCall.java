@@ -2,12 +2,12 @@ package dev.joblib.spark.internal;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
-import dev.joblib.internal.SerializationCheck;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.BatchSink;
 import dev.joblib.spi.CallInfo;
+import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,12 +1,16 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
+
+import java.util.Objects;
 
 /**
  * joblib's {@code pre_dispatch}: {@code "all"}, a whole number, or an arithmetic expression over
  * {@code n_jobs} with {@code + - * / //}, parentheses and whole numbers, such as {@code
  * "2*n_jobs"}.
  */
-final class PreDispatch {
-  static final int ALL = Integer.MAX_VALUE;
+public final class PreDispatch {
+  /** The window of {@code "all"}: no limit. */
+  public static final int ALL = Integer.MAX_VALUE;
+
   private static final int MAX_LENGTH = 30;
 
   private final String text;
@@ -18,14 +22,28 @@ final class PreDispatch {
     this.nJobs = nJobs;
   }
 
-  /** Checks the expression's syntax, so that a bad one fails when it is set. */
-  static void validate(String expression) {
+  /**
+   * Checks the expression's syntax, so that a bad one fails when it is set.
+   *
+   * @param expression the expression
+   * @throws NullPointerException if {@code expression} is null
+   * @throws IllegalArgumentException if it is not valid or not positive
+   */
+  public static void validate(String expression) {
     evaluate(expression, 1);
   }
 
-  /** The number of tasks to read ahead; {@link #ALL} for "all". */
-  static int evaluate(String expression, int nJobs) {
-    Check.notNull(expression, "preDispatch");
+  /**
+   * Evaluates the expression.
+   *
+   * @param expression the expression
+   * @param nJobs the value of {@code n_jobs}
+   * @return the number of tasks to read ahead, at least 1; {@link #ALL} for "all"
+   * @throws NullPointerException if {@code expression} is null
+   * @throws IllegalArgumentException if it is not valid or not positive
+   */
+  public static int evaluate(String expression, int nJobs) {
+    Objects.requireNonNull(expression, "preDispatch must not be null");
     String trimmed = expression.strip();
     if (trimmed.equalsIgnoreCase("all")) {
       return ALL;

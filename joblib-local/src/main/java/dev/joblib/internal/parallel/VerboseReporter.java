@@ -1,4 +1,4 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
 
 import dev.joblib.internal.Timing;
 import java.io.PrintStream;

@@ -1,6 +1,11 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
 
-import dev.joblib.internal.SerializationCheck;
+import dev.joblib.BackendFailedException;
+import dev.joblib.JoblibException;
+import dev.joblib.ProgressEvent;
+import dev.joblib.Task;
+import dev.joblib.TaskFailedException;
+import dev.joblib.TaskTimeoutException;
 import dev.joblib.internal.Watchdog;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
@@ -10,6 +15,7 @@ import dev.joblib.spi.CallInfo;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.DispatchPolicy;
 import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.SerializationCheck;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,13 +31,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run of a {@link Parallel}: reads the tasks lazily, batches them, feeds the backend, and hands
+ * One run of a {@code Parallel}: reads the tasks lazily, batches them, feeds the backend, and hands
  * out the results in input order (or completion order), failing fast on the first error.
  *
  * <p>All state is owned by the thread that iterates; backends only add to {@link #events}, and the
  * timeout {@link Watchdog} reads {@link #pending}.
  */
-final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
+public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   /** A batch that ran longer than the timeout; queued by the watchdog. */
   private record TimedOut(int firstIndex) {}
 
@@ -84,7 +90,16 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private boolean streaming = true;
   private volatile boolean timedOut;
 
-  ParallelCall(
+  /**
+   * Prepares a call; nothing runs before {@link #start()}.
+   *
+   * @param plan the resolved settings
+   * @param input the tasks, read lazily
+   * @param total the number of tasks, when known
+   * @param ordered whether results come in input order (else in completion order)
+   * @param onFinish run once when the call ends, however it ends
+   */
+  public ParallelCall(
       CallPlan plan,
       Iterator<? extends Task<? extends R>> input,
       OptionalLong total,
@@ -102,8 +117,12 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     this.reporter = new VerboseReporter(plan.verbose(), plan.nJobs(), total);
   }
 
-  /** Starts the call on the backend; on failure everything is released again. */
-  ParallelCall<R> start() {
+  /**
+   * Starts the call on the backend; on failure everything is released again.
+   *
+   * @return this call
+   */
+  public ParallelCall<R> start() {
     try {
       CallInfo info =
           new CallInfo(
@@ -155,8 +174,12 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     return (R) current.get(cursor++);
   }
 
-  /** Collects every result in order, copying whole batches at a time. */
-  List<R> toList() {
+  /**
+   * Collects every result in order, copying whole batches at a time.
+   *
+   * @return all results
+   */
+  public List<R> toList() {
     streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
     List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
     while (hasNext()) {

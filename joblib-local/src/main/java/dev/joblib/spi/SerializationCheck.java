@@ -1,4 +1,4 @@
-package dev.joblib.internal;
+package dev.joblib.spi;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -20,6 +20,27 @@ import java.util.Set;
  * Checks, before anything is submitted, that a value can be sent to another JVM; the error names
  * the path to the first value that cannot, such as {@code task 0.function.capturedArg[1].client
  * (com.acme.HttpClient)}.
+ *
+ * <p>For backends whose workers run in other JVMs ({@link Capability#REMOTE}): the core already
+ * checks task 0 of every call; a backend that serializes tasks or results itself calls this on the
+ * value that failed, so that the user sees which field to fix instead of a bare {@code
+ * NotSerializableException}.
+ *
+ * <pre>{@code
+ * } catch (IOException e) {                         // the batch did not serialize: say which task
+ *   for (int i = 0; i < batch.size(); i++) {
+ *     int index = batch.firstIndex() + i;
+ *     try {
+ *       SerializationCheck.requireSerializable(batch.tasks().get(i), "task " + index);
+ *     } catch (IllegalArgumentException named) {   // names the task's field that does not
+ *       sink.accept(BatchOutcome.failure(batch, index, named));
+ *       return;
+ *     }
+ *   }
+ *   ...
+ * }</pre>
+ *
+ * @since 0.1
  */
 public final class SerializationCheck {
   private static final int MAX_VISITS = 100_000;

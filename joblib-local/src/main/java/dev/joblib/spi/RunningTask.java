@@ -1,10 +1,16 @@
-package dev.joblib.internal;
+package dev.joblib.spi;
 
 import java.util.SplittableRandom;
 
 /**
- * The task running on the current thread, as {@code TaskContext} shows it. Internal: set by {@code
- * Batch.run()} for the duration of a batch and moved from task to task.
+ * The task running on the current thread: what {@code TaskContext.current()} shows the task, and
+ * what a {@code Parallel} call made inside the task reads to run on the nested backend.
+ *
+ * <p>Read-only outside this package: only {@link Batch#run()} sets it, for the duration of a batch,
+ * moving it from task to task. A backend never creates one; it runs the batch and the batch sets up
+ * the context.
+ *
+ * @since 0.1
  */
 public final class RunningTask {
   private static final ThreadLocal<RunningTask> CURRENT = new ThreadLocal<>();
@@ -17,8 +23,7 @@ public final class RunningTask {
   private int index;
   private SplittableRandom random;
 
-  public RunningTask(
-      int index, long seed, String backendId, String nestedBackend, int nestingLevel) {
+  RunningTask(int index, long seed, String backendId, String nestedBackend, int nestingLevel) {
     this.index = index;
     this.seed = seed;
     this.backendId = backendId;
@@ -27,14 +32,14 @@ public final class RunningTask {
   }
 
   /** Makes {@code task} current and returns the one it replaces, for {@link #exit}. */
-  public static RunningTask enter(RunningTask task) {
+  static RunningTask enter(RunningTask task) {
     RunningTask previous = CURRENT.get();
     CURRENT.set(task);
     return previous;
   }
 
   /** Restores what {@link #enter} replaced. */
-  public static void exit(RunningTask previous) {
+  static void exit(RunningTask previous) {
     if (previous == null) {
       CURRENT.remove();
     } else {
@@ -42,33 +47,64 @@ public final class RunningTask {
     }
   }
 
-  /** The task running on this thread, or null outside a task. */
+  /**
+   * Returns the task running on this thread.
+   *
+   * @return the task, or null outside a task
+   */
   public static RunningTask current() {
     return CURRENT.get();
   }
 
-  public void moveTo(int index) {
+  /** Moves on to the batch's next task: its index, and a fresh random generator. */
+  void moveTo(int index) {
     this.index = index;
     this.random = null;
   }
 
+  /**
+   * Returns the index of the task in the call's input.
+   *
+   * @return from 0
+   */
   public int index() {
     return index;
   }
 
+  /**
+   * Returns the id of the backend running the task.
+   *
+   * @return such as {@code "threads"}
+   */
   public String backendId() {
     return backendId;
   }
 
+  /**
+   * Returns the backend id for {@code Parallel} calls made inside the task.
+   *
+   * @return the nested backend's id
+   */
   public String nestedBackend() {
     return nestedBackend;
   }
 
+  /**
+   * Returns the nesting level of the task: 1 for a task of a top-level call, 0 when the task runs
+   * in the caller's thread and its own calls are planned as top-level ones.
+   *
+   * @return the level
+   */
   public int nestingLevel() {
     return nestingLevel;
   }
 
-  /** The task's random numbers: a function of the call's seed and the task index only. */
+  /**
+   * Returns the task's random numbers: a function of the call's seed and the task index only. Meant
+   * for the task's own thread.
+   *
+   * @return the same generator for the whole task
+   */
   public SplittableRandom random() {
     if (random == null) {
       random = new SplittableRandom(mix64(seed + GOLDEN_GAMMA * (index + 1L)));

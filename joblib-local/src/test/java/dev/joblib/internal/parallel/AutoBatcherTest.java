@@ -1,4 +1,4 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

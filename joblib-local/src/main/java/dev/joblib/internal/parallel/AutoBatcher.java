@@ -1,4 +1,4 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
 
 import dev.joblib.spi.DispatchPolicy;
 import java.time.Duration;

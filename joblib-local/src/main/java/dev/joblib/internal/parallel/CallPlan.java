@@ -1,10 +1,11 @@
-package dev.joblib;
+package dev.joblib.internal.parallel;
 
+import dev.joblib.ProgressListener;
 import dev.joblib.spi.ParallelBackend;
 import java.time.Duration;
 
 /**
- * The resolved settings of one call.
+ * The resolved settings of one call: what the engine ({@link ParallelCall}) runs by.
  *
  * @param backend the backend that runs the batches
  * @param nJobs the effective number of workers, at least 1
@@ -17,7 +18,7 @@ import java.time.Duration;
  * @param nestedBackend the backend id for calls made inside the tasks
  * @param nestingLevel the tasks' nesting level: 0 when they may run parallel calls of their own
  */
-record CallPlan(
+public record CallPlan(
     ParallelBackend backend,
     int nJobs,
     Integer batchSize,

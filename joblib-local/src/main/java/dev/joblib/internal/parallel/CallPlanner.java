@@ -1,0 +1,141 @@
+package dev.joblib.internal.parallel;
+
+import dev.joblib.Prefer;
+import dev.joblib.Require;
+import dev.joblib.internal.BackendRegistry;
+import dev.joblib.internal.SequentialBackend;
+import dev.joblib.internal.ThreadsBackend;
+import dev.joblib.spi.Capability;
+import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.RunningTask;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Resolves a {@code Parallel}'s settings into the {@link CallPlan} of one call: settings set on the
+ * instance win over the innermost open {@code ParallelConfig} scope, which wins over the defaults;
+ * the backend follows {@code require}/{@code prefer} as joblib does; an effective single job runs
+ * on the sequential backend; a call made inside a task runs on that task's nested backend.
+ */
+public final class CallPlanner {
+  private CallPlanner() {}
+
+  /**
+   * Plans one call.
+   *
+   * @param own the settings of the {@code Parallel} instance
+   * @param scope the merged settings of the open scopes of the calling thread
+   * @param backends where backends named by id are created and kept
+   * @param total the number of tasks, when known
+   * @return the resolved plan
+   * @throws IllegalArgumentException if the settings conflict, or a backend does not fit them
+   * @throws dev.joblib.UnknownBackendException if no backend has the id
+   */
+  public static CallPlan plan(
+      Settings own, Settings scope, KeptBackend backends, OptionalLong total) {
+    RunningTask outer = RunningTask.current();
+    if (outer != null && outer.nestingLevel() > 0) {
+      return nestedPlan(own, scope, backends, outer, total);
+    }
+    Settings merged = scope.overlaidWith(own);
+    if (merged.require() == Require.SHAREDMEM && merged.prefer() == Prefer.PROCESSES) {
+      throw new IllegalArgumentException(
+          "prefer(PROCESSES) conflicts with require(SHAREDMEM): worker processes do not share"
+              + " memory");
+    }
+    ParallelBackend backend;
+    Integer nJobs = merged.nJobs();
+    if (own.namesBackend()) {
+      backend = backends.backendFor(own, nJobs, merged);
+      requireSharedMemoryIfAsked(merged, backend);
+    } else if (scope.namesBackend()) {
+      backend = backends.backendFor(scope, nJobs, merged);
+      if (merged.require() == Require.SHAREDMEM
+          && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+        nJobs = own.nJobs(); // joblib: back to threads, and to 1 job unless set explicitly
+        backend = backends.backendFor(Settings.EMPTY.withBackend(ThreadsBackend.ID), nJobs, merged);
+      }
+    } else {
+      String id =
+          merged.prefer() == Prefer.PROCESSES
+                  && merged.require() == null
+                  && BackendRegistry.has("processes")
+              ? "processes"
+              : ThreadsBackend.ID;
+      backend = backends.backendFor(Settings.EMPTY.withBackend(id), nJobs, merged);
+    }
+    int effective = backend.nJobs();
+    if (effective == 1 && !backend.id().equals(SequentialBackend.ID)) {
+      backend = new SequentialBackend(SequentialBackend.ID);
+    }
+    boolean sequential = backend.id().equals(SequentialBackend.ID);
+    return new CallPlan(
+        backend,
+        effective,
+        merged.batchSize(),
+        preDispatch(merged, backend, effective, total),
+        merged.timeout(),
+        merged.verbose() == null ? 0 : merged.verbose(),
+        merged.progress(),
+        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
+        backend.nestedBackend(),
+        sequential ? 0 : 1);
+  }
+
+  private static CallPlan nestedPlan(
+      Settings own, Settings scope, KeptBackend backends, RunningTask outer, OptionalLong total) {
+    Settings merged = scope.overlaidWith(own);
+    String id = outer.nestedBackend();
+    boolean sequential = id.equals(SequentialBackend.ID);
+    int requested = sequential || own.nJobs() == null ? 1 : own.nJobs();
+    ParallelBackend backend =
+        sequential
+            ? new SequentialBackend(SequentialBackend.ID)
+            : backends.backendFor(Settings.EMPTY.withBackend(id), requested, merged);
+    int effective = backend.nJobs();
+    if (effective == 1 && !sequential) {
+      backend = new SequentialBackend(SequentialBackend.ID);
+    }
+    return new CallPlan(
+        backend,
+        effective,
+        merged.batchSize(),
+        preDispatch(merged, backend, effective, total),
+        merged.timeout(),
+        merged.verbose() == null ? 0 : merged.verbose(),
+        merged.progress(),
+        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
+        SequentialBackend.ID,
+        outer.nestingLevel() + 1);
+  }
+
+  /**
+   * The user's pre-dispatch, else the backend's default; a backend fed in waves gets an input of
+   * known size as one wave, since each wave costs it a job and a sized input has no laziness to
+   * keep (not with a timeout: a wave's batches grow with the wave, and the timeout is per batch).
+   */
+  private static int preDispatch(
+      Settings merged, ParallelBackend backend, int nJobs, OptionalLong total) {
+    if (merged.preDispatch() != null) {
+      return PreDispatch.evaluate(merged.preDispatch(), nJobs);
+    }
+    DispatchPolicy policy = backend.dispatchPolicy();
+    int window = PreDispatch.evaluate(policy.defaultPreDispatch(), nJobs);
+    if (policy.waves() && total.isPresent() && merged.timeout() == null) {
+      return (int) Math.max(window, Math.min(total.getAsLong(), PreDispatch.ALL));
+    }
+    return window;
+  }
+
+  private static void requireSharedMemoryIfAsked(Settings merged, ParallelBackend backend) {
+    if (merged.require() == Require.SHAREDMEM
+        && !backend.capabilities().contains(Capability.SHARED_MEMORY)) {
+      throw new IllegalArgumentException(
+          "backend '"
+              + backend.id()
+              + "' does not share memory with the caller, but require(SHAREDMEM) was set; use"
+              + " 'threads' or drop the requirement");
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.joblib.internal.parallel;
+
+import dev.joblib.internal.BackendRegistry;
+import dev.joblib.spi.BackendSpec;
+import dev.joblib.spi.ParallelBackend;
+import dev.joblib.spi.ParallelBackendProvider;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+
+/**
+ * The lifecycle of the backend a {@code Parallel} instance creates and keeps between its calls:
+ * created on first use, reused while the id and spec stay the same, replaced when they change, and
+ * closed by {@link #close()} or, once the owner is unreachable, by a {@link Cleaner}. It also holds
+ * the owner's one-call-at-a-time rule ({@link #begin()}, {@link #end()}), since a backend in use
+ * must not be closed.
+ */
+public final class KeptBackend {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Object owner;
+  private final Holder holder = new Holder();
+  private boolean running;
+  private boolean registered;
+
+  /**
+   * Creates an empty keeper; nothing is created before {@link #backendFor}.
+   *
+   * @param owner the object whose unreachability closes the kept backend
+   */
+  public KeptBackend(Object owner) {
+    this.owner = Objects.requireNonNull(owner, "owner");
+  }
+
+  /**
+   * Marks a call as running.
+   *
+   * @throws IllegalStateException if a call is already running
+   */
+  public synchronized void begin() {
+    if (running) {
+      throw new IllegalStateException(
+          "this Parallel instance is already running a call; wait for it to finish (consume or"
+              + " close its stream) or use another instance");
+    }
+    running = true;
+  }
+
+  /** Marks the running call as finished. */
+  public synchronized void end() {
+    running = false;
+  }
+
+  /**
+   * Closes the kept backend, if any; a later call creates a new one.
+   *
+   * @throws IllegalStateException if a call is running
+   */
+  public synchronized void close() {
+    if (running) {
+      throw new IllegalStateException(
+          "cannot close a Parallel while a call is running (consume or close its stream first)");
+    }
+    holder.run();
+  }
+
+  /**
+   * Returns the backend named by {@code source}: an instance as given (never kept nor closed), or
+   * the kept one created from the provider of its id.
+   *
+   * @param source settings that name a backend
+   * @param nJobs the requested number of workers, or null for the provider's default
+   * @param merged the call's settings, for the backend options and verbosity
+   * @return the backend
+   * @throws dev.joblib.UnknownBackendException if no backend has the id
+   */
+  public synchronized ParallelBackend backendFor(Settings source, Integer nJobs, Settings merged) {
+    if (source.backendInstance() != null) {
+      return source.backendInstance();
+    }
+    String id = source.backendId();
+    ParallelBackendProvider provider = BackendRegistry.provider(id);
+    int requested = nJobs != null ? nJobs : provider.defaultNJobs();
+    BackendSpec spec =
+        new BackendSpec(
+            requested, merged.options(), merged.verbose() == null ? 0 : merged.verbose());
+    if (holder.backend != null && id.equals(holder.id) && spec.equals(holder.spec)) {
+      return holder.backend;
+    }
+    holder.run();
+    holder.backend = Objects.requireNonNull(provider.create(spec), "backend of " + id);
+    holder.id = id;
+    holder.spec = spec;
+    if (!registered) {
+      registered = true;
+      CLEANER.register(owner, holder);
+    }
+    return holder.backend;
+  }
+
+  /** Closes the kept backend; also the Cleaner's action, so it must not refer to the owner. */
+  private static final class Holder implements Runnable {
+    private ParallelBackend backend;
+    private String id;
+    private BackendSpec spec;
+
+    @Override
+    public synchronized void run() {
+      ParallelBackend b = backend;
+      backend = null;
+      id = null;
+      spec = null;
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+}
