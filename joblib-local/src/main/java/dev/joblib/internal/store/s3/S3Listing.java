@@ -38,8 +38,9 @@ final class S3Listing implements Iterator<EntryInfo> {
     try {
       Iterator<S3Object> objects =
           store
+              .bucket()
               .client()
-              .listObjectsV2Paginator(b -> b.bucket(store.bucket()).prefix(prefix))
+              .listObjectsV2Paginator(b -> b.bucket(store.bucket().name()).prefix(prefix))
               .contents()
               .iterator();
       return StreamSupport.stream(
@@ -47,7 +48,7 @@ final class S3Listing implements Iterator<EntryInfo> {
               new S3Listing(store, objects, onlyFunction), Spliterator.NONNULL),
           false);
     } catch (SdkException e) {
-      throw store.failure("cannot list cache entries under", prefix, e);
+      throw store.bucket().failure("cannot list cache entries under", prefix, e);
     }
   }
 
@@ -58,7 +59,7 @@ final class S3Listing implements Iterator<EntryInfo> {
       try {
         more = objects.hasNext();
       } catch (SdkException e) {
-        throw store.failure("cannot list cache entries under", store.root(), e);
+        throw store.bucket().failure("cannot list cache entries under", store.root(), e);
       }
       if (!more) {
         next = closeGroup();
