@@ -1,6 +1,7 @@
 package dev.joblib.internal.store.s3;
 
 import dev.joblib.internal.store.EntryFrame;
+import dev.joblib.internal.store.ObjectName;
 import dev.joblib.internal.store.RecordedAccess;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * translated into {@link UncheckedIOException}s).
  */
 final class S3Store implements StoreBackend {
-  static final String ACCESS_DIR = "access/";
+  static final String ACCESS_DIR = ObjectName.ACCESS_DIR + "/";
   static final String FUNCTION_INFO = "func_code.json";
   static final int INLINE_BYTES = 256 << 10;
   private static final System.Logger LOG = System.getLogger(S3Store.class.getName());
