@@ -2,6 +2,7 @@ package dev.joblib.internal.store.hadoop;
 
 import dev.joblib.internal.store.EntryFrame;
 import dev.joblib.internal.store.NonClosingOutputStream;
+import dev.joblib.internal.store.ObjectName;
 import dev.joblib.internal.store.RecordedAccess;
 import dev.joblib.internal.store.SizedEntry;
 import dev.joblib.spi.EntryInfo;
@@ -48,7 +49,6 @@ import org.apache.hadoop.fs.RemoteIterator;
  * <argsId>/access/<epochMillis>}, rewritten at most once per {@code touchInterval} per entry.
  */
 final class HadoopObjectStore implements StoreBackend {
-  static final String ACCESS_DIR = "access";
   static final String FUNCTION_INFO = "func_code.json";
   static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
 
@@ -167,7 +167,7 @@ final class HadoopObjectStore implements StoreBackend {
     if (recordedAccess.isFresh(key, accessTime)) {
       return;
     }
-    Path markers = new Path(entryObject(key).getParent(), ACCESS_DIR);
+    Path markers = new Path(entryObject(key).getParent(), ObjectName.ACCESS_DIR);
     try {
       if (!fs.exists(entryObject(key))) {
         return;
@@ -230,8 +230,17 @@ final class HadoopObjectStore implements StoreBackend {
         if (!relative.startsWith(rootPrefix)) {
           continue;
         }
-        String[] parts = relative.substring(rootPrefix.length()).split("/");
-        classify(parts, file, onlyFunction, entries);
+        ObjectName name = ObjectName.parse(relative.substring(rootPrefix.length()), onlyFunction);
+        if (name == null) {
+          continue;
+        }
+        long[] v = entries.computeIfAbsent(name.key(), k -> new long[] {-1, 0, 0});
+        if (name.isEntry()) {
+          v[0] = file.getLen();
+          v[1] = file.getModificationTime();
+        } else {
+          v[2] = Math.max(v[2], name.accessMillis());
+        }
       }
     } catch (FileNotFoundException e) {
       return Stream.empty();
@@ -251,49 +260,6 @@ final class HadoopObjectStore implements StoreBackend {
           }
         });
     return found.stream();
-  }
-
-  private static void classify(
-      String[] parts, FileStatus file, String onlyFunction, Map<EntryKey, long[]> entries) {
-    for (String part : parts) {
-      if (part.isEmpty() || part.startsWith(".")) {
-        return;
-      }
-    }
-    int n = parts.length;
-    boolean isEntry = n >= 3 && parts[n - 1].equals(EntryFrame.OBJECT_NAME);
-    boolean isMarker = n >= 4 && parts[n - 2].equals(ACCESS_DIR) && isDigits(parts[n - 1]);
-    if (!isEntry && !isMarker) {
-      return;
-    }
-    int argsIndex = isEntry ? n - 2 : n - 3;
-    if (!HadoopStore.isHex(parts[argsIndex])) {
-      return;
-    }
-    String functionId = String.join("/", java.util.Arrays.copyOfRange(parts, 0, argsIndex));
-    if (onlyFunction != null && !onlyFunction.equals(functionId)) {
-      return;
-    }
-    EntryKey key = new EntryKey(functionId, parts[argsIndex]);
-    long[] v = entries.computeIfAbsent(key, k -> new long[] {-1, 0, 0});
-    if (isEntry) {
-      v[0] = file.getLen();
-      v[1] = file.getModificationTime();
-    } else {
-      v[2] = Math.max(v[2], Long.parseLong(parts[n - 1]));
-    }
-  }
-
-  private static boolean isDigits(String s) {
-    if (s.isEmpty() || s.length() > 18) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override
@@ -321,35 +287,32 @@ final class HadoopObjectStore implements StoreBackend {
   @Override
   public void deleteFunction(String functionId) {
     Path dir = new Path(root, EntryKey.checkFunctionId(functionId));
-    try {
-      fs.delete(dir, true);
-      recordedAccess.forgetFunction(functionId);
-    } catch (FileNotFoundException e) {
-      // nothing to delete
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the cache of function " + dir, e);
-    }
+    deleteRecursively(
+        dir,
+        () -> recordedAccess.forgetFunction(functionId),
+        "cannot delete the cache of function");
   }
 
   @Override
   public void clear() {
+    deleteRecursively(root, recordedAccess::clear, "cannot clear the cache at");
+  }
+
+  /** Deletes a directory's objects, then forgets what was recorded of them. */
+  private void deleteRecursively(Path dir, Runnable forget, String failure) {
     try {
-      fs.delete(root, true);
-      recordedAccess.clear();
+      fs.delete(dir, true);
+      forget.run();
     } catch (FileNotFoundException e) {
       // nothing to delete
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear the cache at " + root, e);
+      throw new UncheckedIOException(failure + " " + dir, e);
     }
   }
 
   @Override
   public void close() {
-    try {
-      fs.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the file system of " + location, e);
-    }
+    HadoopStores.close(fs, location);
   }
 
   @Override

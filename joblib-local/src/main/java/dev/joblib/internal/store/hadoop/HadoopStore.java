@@ -1,11 +1,9 @@
 package dev.joblib.internal.store.hadoop;
 
+import dev.joblib.internal.store.DirectoryStore;
 import dev.joblib.internal.store.NonClosingOutputStream;
-import dev.joblib.internal.store.SizedEntry;
-import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
-import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoredEntry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -17,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
@@ -31,29 +27,24 @@ import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
  * The store on a Hadoop file system with atomic rename (HDFS, viewfs, webhdfs...). The layout is
- * the local store's: {@code <location>/joblib/<functionId>/<argsId>/} holding {@code output.joblib}
- * and {@code metadata.json}. An entry is written into a temporary directory and renamed into place
- * with {@link FileContext#rename(Path, Path, Rename...)} and {@link Rename#NONE}, which fails when
- * the destination exists: the first writer wins and the others delete their temporary directory.
- * The last access is the output file's access time, set with {@code setTimes}.
+ * the local store's ({@link DirectoryStore}): {@code <location>/joblib/<functionId>/<argsId>/}
+ * holding {@code output.joblib} and {@code metadata.json}. An entry is written into a temporary
+ * directory and renamed into place with {@link FileContext#rename(Path, Path, Rename...)} and
+ * {@link Rename#NONE}, which fails when the destination exists: the first writer wins and the
+ * others delete their temporary directory. The last access is the output file's access time, set
+ * with {@code setTimes}.
  */
-final class HadoopStore implements StoreBackend {
-  static final String OUTPUT = "output.joblib";
-  static final String METADATA = "metadata.json";
-  static final String FUNCTION_INFO = "func_code.json";
+final class HadoopStore extends DirectoryStore<Path, FileStatus> {
   private static final int PUBLISH_ATTEMPTS = 5;
 
-  private final URI location;
   private final FileSystem fs;
   private final FileContext fc;
-  private final Path root;
   private final FsPermission dirPermission;
 
   HadoopStore(URI location, FileSystem fs, FileContext fc, Path base) {
-    this.location = location;
+    super(location, new Path(fs.makeQualified(base), "joblib"));
     this.fs = fs;
     this.fc = fc;
-    this.root = new Path(fs.makeQualified(base), "joblib");
     this.dirPermission =
         FsPermission.getDirDefault().applyUMask(FsPermission.getUMask(fs.getConf()));
   }
@@ -64,7 +55,7 @@ final class HadoopStore implements StoreBackend {
    * create makes implicitly the NameNode's default instead.
    */
   private void createDirectories(Path functionDir, Path dir) throws IOException {
-    fs.mkdirs(root, dirPermission);
+    fs.mkdirs(root(), dirPermission);
     fs.mkdirs(functionDir, dirPermission);
     if (dir != null) {
       fs.mkdirs(dir, dirPermission);
@@ -79,24 +70,11 @@ final class HadoopStore implements StoreBackend {
   }
 
   @Override
-  public URI location() {
-    return location;
-  }
-
-  Path root() {
-    return root;
-  }
-
-  Path entryDir(EntryKey key) {
-    return new Path(new Path(root, key.functionId()), key.argsId());
-  }
-
-  @Override
   public Optional<StoredEntry> get(EntryKey key) {
     Path output = new Path(entryDir(key), OUTPUT);
     try {
       FileStatus status = fs.getFileStatus(output);
-      return Optional.of(new HadoopEntry(key, output, status.getLen()));
+      return Optional.of(newEntry(key, output, status.getLen()));
     } catch (FileNotFoundException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -160,76 +138,71 @@ final class HadoopStore implements StoreBackend {
   }
 
   @Override
-  public void touch(EntryKey key, Instant accessTime) {
-    Path output = new Path(entryDir(key), OUTPUT);
-    try {
-      fs.setTimes(output, -1, accessTime.toEpochMilli());
-    } catch (FileNotFoundException e) {
-      // deleted meanwhile: nothing to record
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the access time of " + output, e);
+  public void close() {
+    HadoopStores.close(fs, location());
+  }
+
+  @Override
+  public String toString() {
+    return "HadoopStore[" + root().getParent() + "]";
+  }
+
+  // ------------------------------------------------------------------ Hadoop FileSystem calls
+
+  @Override
+  protected Path resolve(Path dir, String relative) {
+    return new Path(dir, relative);
+  }
+
+  @Override
+  protected Path parent(Path path) {
+    return path.getParent();
+  }
+
+  @Override
+  protected boolean isMissing(IOException e) {
+    return e instanceof FileNotFoundException;
+  }
+
+  @Override
+  protected InputStream open(Path file) throws IOException {
+    return fs.open(file);
+  }
+
+  @Override
+  protected void setAccessTime(Path file, Instant accessTime) throws IOException {
+    fs.setTimes(file, -1, accessTime.toEpochMilli());
+  }
+
+  @Override
+  protected void moveAway(Path dir, Path target) throws IOException {
+    fc.rename(dir, target, Rename.NONE);
+  }
+
+  @Override
+  protected void deleteTree(Path path) throws IOException {
+    fs.delete(path, true);
+  }
+
+  @Override
+  protected void createFunctionDir(Path functionDir) throws IOException {
+    createDirectories(functionDir, null);
+  }
+
+  @Override
+  protected void writeNew(Path file, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = createInExistingDirectory(file)) {
+      out.write(bytes);
     }
   }
 
   @Override
-  public boolean delete(EntryKey key) {
-    try {
-      return deleteDirectory(entryDir(key));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete cache entry " + entryDir(key), e);
-    }
-  }
-
-  /** Renames a directory out of the way (readers see it whole or gone), then removes it. */
-  private boolean deleteDirectory(Path dir) throws IOException {
-    Path trash = new Path(dir.getParent(), ".del-" + UUID.randomUUID());
-    try {
-      fc.rename(dir, trash, Rename.NONE);
-    } catch (FileNotFoundException e) {
-      return false;
-    }
-    fs.delete(trash, true);
-    return true;
-  }
-
-  private void deleteQuietly(Path path) {
-    try {
-      fs.delete(path, true);
-    } catch (IOException e) {
-      // a leftover temporary directory is invisible to readers and removed by clear()
-    }
+  protected void replace(Path from, Path to) throws IOException {
+    fc.rename(from, to, Rename.OVERWRITE);
   }
 
   @Override
-  public Stream<EntryInfo> list() {
-    List<EntryInfo> found = new ArrayList<>();
-    try {
-      collect(root, "", found);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list cache entries under " + root, e);
-    }
-    return found.stream();
-  }
-
-  @Override
-  public Stream<EntryInfo> list(String functionId) {
-    EntryKey.checkFunctionId(functionId);
-    List<EntryInfo> found = new ArrayList<>();
-    Path functionDir = new Path(root, functionId);
-    try {
-      for (FileStatus child : children(functionDir)) {
-        if (child.isDirectory()) {
-          addIfEntry(child.getPath(), functionId, found);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list cache entries under " + functionDir, e);
-    }
-    return found.stream();
-  }
-
-  /** The children of a directory; none if it does not exist (any more). */
-  private List<FileStatus> children(Path dir) throws IOException {
+  protected List<FileStatus> children(Path dir) throws IOException {
     List<FileStatus> children = new ArrayList<>();
     try {
       RemoteIterator<FileStatus> it = fs.listStatusIterator(dir);
@@ -242,28 +215,30 @@ final class HadoopStore implements StoreBackend {
     return children;
   }
 
-  private void collect(Path dir, String functionId, List<EntryInfo> found) throws IOException {
-    for (FileStatus child : children(dir)) {
-      String name = child.getPath().getName();
-      if (name.startsWith(".") || !child.isDirectory()) {
-        continue;
-      }
-      if (!functionId.isEmpty() && addIfEntry(child.getPath(), functionId, found)) {
-        continue;
-      }
-      collect(child.getPath(), functionId.isEmpty() ? name : functionId + "/" + name, found);
-    }
+  @Override
+  protected Path path(FileStatus child) {
+    return child.getPath();
   }
 
-  private boolean addIfEntry(Path dir, String functionId, List<EntryInfo> found)
-      throws IOException {
-    String name = dir.getName();
-    if (name.startsWith(".") || !isHex(name)) {
-      return false;
+  @Override
+  protected String name(FileStatus child) {
+    return child.getPath().getName();
+  }
+
+  @Override
+  protected boolean isDirectory(FileStatus child) {
+    return child.isDirectory();
+  }
+
+  /** One listing of the entry's directory gives both files' sizes and the output's times. */
+  @Override
+  protected EntryStat stat(FileStatus dir) throws IOException {
+    if (!dir.isDirectory()) {
+      return null;
     }
     FileStatus output = null;
     long metadataSize = 0;
-    for (FileStatus file : children(dir)) {
+    for (FileStatus file : children(dir.getPath())) {
       if (file.getPath().getName().equals(OUTPUT)) {
         output = file;
       } else if (file.getPath().getName().equals(METADATA)) {
@@ -271,121 +246,10 @@ final class HadoopStore implements StoreBackend {
       }
     }
     if (output == null) {
-      return false;
+      return null;
     }
     long access =
         output.getAccessTime() > 0 ? output.getAccessTime() : output.getModificationTime();
-    found.add(
-        new EntryInfo(
-            new EntryKey(functionId, name),
-            output.getLen() + metadataSize,
-            Instant.ofEpochMilli(access)));
-    return true;
-  }
-
-  static boolean isHex(String name) {
-    if (name.length() < 8 || name.length() > 128) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public Optional<byte[]> getFunctionInfo(String functionId) {
-    Path file = new Path(new Path(root, EntryKey.checkFunctionId(functionId)), FUNCTION_INFO);
-    try (FSDataInputStream in = fs.open(file)) {
-      return Optional.of(in.readAllBytes());
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  @Override
-  public void putFunctionInfo(String functionId, byte[] info) {
-    Path functionDir = new Path(root, EntryKey.checkFunctionId(functionId));
-    Path file = new Path(functionDir, FUNCTION_INFO);
-    Path temp = new Path(functionDir, ".tmp-info-" + UUID.randomUUID());
-    try {
-      createDirectories(functionDir, null);
-      try (FSDataOutputStream out = createInExistingDirectory(temp)) {
-        out.write(info);
-      }
-      fc.rename(temp, file, Rename.OVERWRITE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    } finally {
-      deleteQuietly(temp);
-    }
-  }
-
-  @Override
-  public void deleteFunction(String functionId) {
-    Path functionDir = new Path(root, EntryKey.checkFunctionId(functionId));
-    try {
-      deleteDirectory(functionDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the cache of function " + functionDir, e);
-    }
-  }
-
-  @Override
-  public void clear() {
-    try {
-      deleteDirectory(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear the cache at " + root, e);
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      fs.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the file system of " + location, e);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "HadoopStore[" + root.getParent() + "]";
-  }
-
-  private final class HadoopEntry extends SizedEntry {
-    private final Path output;
-
-    HadoopEntry(EntryKey key, Path output, long size) {
-      super(key, size);
-      this.output = output;
-    }
-
-    @Override
-    public InputStream openOutput() {
-      try {
-        return fs.open(output);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open cache entry " + output, e);
-      }
-    }
-
-    @Override
-    public Optional<byte[]> readMetadata() {
-      Path file = new Path(output.getParent(), METADATA);
-      try (FSDataInputStream in = fs.open(file)) {
-        return Optional.of(in.readAllBytes());
-      } catch (FileNotFoundException e) {
-        return Optional.empty();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
-      }
-    }
+    return new EntryStat(output.getLen() + metadataSize, Instant.ofEpochMilli(access));
   }
 }

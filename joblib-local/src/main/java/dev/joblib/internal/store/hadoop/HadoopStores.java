@@ -15,7 +15,10 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Builds the Hadoop configuration of a store and picks how it publishes (rename or create). */
+/**
+ * Builds the Hadoop configuration of a store, opens its file system and picks how it publishes
+ * (rename or create), and closes the file system with the store.
+ */
 final class HadoopStores {
   /** Store option: the least time between two recorded accesses of one entry (object stores). */
   static final String TOUCH_INTERVAL = "joblib.touchInterval";
@@ -92,6 +95,15 @@ final class HadoopStores {
       return new HadoopStore(location, fs, fc, base);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the Hadoop file system of " + location, e);
+    }
+  }
+
+  /** Closes a store's file system, which {@link #open} created for it alone. */
+  static void close(FileSystem fs, URI location) {
+    try {
+      fs.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the file system of " + location, e);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.joblib.internal.store.s3;
 
-import dev.joblib.internal.store.EntryFrame;
+import dev.joblib.internal.store.ObjectName;
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
 import java.time.Instant;
@@ -38,8 +38,9 @@ final class S3Listing implements Iterator<EntryInfo> {
     try {
       Iterator<S3Object> objects =
           store
+              .bucket()
               .client()
-              .listObjectsV2Paginator(b -> b.bucket(store.bucket()).prefix(prefix))
+              .listObjectsV2Paginator(b -> b.bucket(store.bucket().name()).prefix(prefix))
               .contents()
               .iterator();
       return StreamSupport.stream(
@@ -47,7 +48,7 @@ final class S3Listing implements Iterator<EntryInfo> {
               new S3Listing(store, objects, onlyFunction), Spliterator.NONNULL),
           false);
     } catch (SdkException e) {
-      throw store.failure("cannot list cache entries under", prefix, e);
+      throw store.bucket().failure("cannot list cache entries under", prefix, e);
     }
   }
 
@@ -58,7 +59,7 @@ final class S3Listing implements Iterator<EntryInfo> {
       try {
         more = objects.hasNext();
       } catch (SdkException e) {
-        throw store.failure("cannot list cache entries under", store.root(), e);
+        throw store.bucket().failure("cannot list cache entries under", store.root(), e);
       }
       if (!more) {
         next = closeGroup();
@@ -82,39 +83,20 @@ final class S3Listing implements Iterator<EntryInfo> {
 
   /** Adds an object to its entry's group; returns the previous group's entry when it ends. */
   private EntryInfo add(S3Object object) {
-    String relative = object.key().substring(store.root().length());
-    String[] parts = relative.split("/");
-    for (String part : parts) {
-      if (part.isEmpty() || part.startsWith(".")) {
-        return null;
-      }
-    }
-    int n = parts.length;
-    boolean isEntry = n >= 3 && parts[n - 1].equals(EntryFrame.OBJECT_NAME);
-    boolean isMarker =
-        n >= 4 && (parts[n - 2] + "/").equals(S3Store.ACCESS_DIR) && isDigits(parts[n - 1]);
-    if (!isEntry && !isMarker) {
+    ObjectName name = ObjectName.parse(object.key().substring(store.root().length()), onlyFunction);
+    if (name == null) {
       return null;
     }
-    int argsIndex = isEntry ? n - 2 : n - 3;
-    if (!isHex(parts[argsIndex])) {
-      return null;
-    }
-    String functionId = String.join("/", java.util.Arrays.copyOfRange(parts, 0, argsIndex));
-    if (onlyFunction != null && !onlyFunction.equals(functionId)) {
-      return null;
-    }
-    EntryKey key = new EntryKey(functionId, parts[argsIndex]);
     EntryInfo finished = null;
-    if (!key.equals(groupKey)) {
+    if (!name.key().equals(groupKey)) {
       finished = closeGroup();
-      groupKey = key;
+      groupKey = name.key();
     }
-    if (isEntry) {
+    if (name.isEntry()) {
       groupSize = object.size();
       groupModified = object.lastModified().toEpochMilli();
     } else {
-      groupMarker = Math.max(groupMarker, Long.parseLong(parts[n - 1]));
+      groupMarker = Math.max(groupMarker, name.accessMillis());
     }
     return finished;
   }
@@ -135,30 +117,5 @@ final class S3Listing implements Iterator<EntryInfo> {
     groupModified = 0;
     groupMarker = 0;
     return info;
-  }
-
-  private static boolean isDigits(String s) {
-    if (s.isEmpty() || s.length() > 18) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isHex(String name) {
-    if (name.length() < 8 || name.length() > 128) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
   }
 }

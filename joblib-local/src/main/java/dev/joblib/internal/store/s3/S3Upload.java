@@ -27,7 +27,7 @@ final class S3Upload implements AutoCloseable {
 
   private static final int CONFLICT_ATTEMPTS = 4;
 
-  private final S3Store store;
+  private final S3Bucket objects;
   private final S3Client s3;
   private final String bucket;
   private final String object;
@@ -48,9 +48,9 @@ final class S3Upload implements AutoCloseable {
       S3Settings settings,
       boolean conditional)
       throws IOException {
-    this.store = store;
-    this.s3 = store.client();
-    this.bucket = store.bucket();
+    this.objects = store.bucket();
+    this.s3 = objects.client();
+    this.bucket = objects.name();
     this.object = object;
     this.settings = settings;
     this.conditional = conditional;
@@ -112,7 +112,7 @@ final class S3Upload implements AutoCloseable {
   }
 
   private void startMultipart() {
-    if (store.exists(object)) { // a big upload is worth a HEAD first
+    if (objects.exists(object)) { // a big upload is worth a HEAD first
       exists = true;
       return;
     }
@@ -153,7 +153,7 @@ final class S3Upload implements AutoCloseable {
 
   /** Publishes without the condition, after checking that the key is free. */
   Result completeUnconditionally() {
-    if (store.exists(object)) {
+    if (objects.exists(object)) {
       return Result.EXISTS;
     }
     return finish(false);
@@ -196,7 +196,7 @@ final class S3Upload implements AutoCloseable {
         // 409: a concurrent conditional write of the same key is in flight; see who wins
         if (status == 409 && attempt < CONFLICT_ATTEMPTS) {
           sleep(100L << attempt);
-          if (store.exists(object)) {
+          if (objects.exists(object)) {
             return Result.EXISTS;
           }
           continue;
