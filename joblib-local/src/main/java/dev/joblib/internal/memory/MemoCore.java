@@ -1,10 +1,12 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
 
-import dev.joblib.internal.memory.FunctionIdentity;
-import dev.joblib.internal.memory.GuardedStore;
-import dev.joblib.internal.memory.MemorySettings;
-import dev.joblib.internal.memory.MetadataCodec;
-import dev.joblib.internal.memory.Stores;
+import dev.joblib.CacheMetadata;
+import dev.joblib.CacheValidation;
+import dev.joblib.Compression;
+import dev.joblib.DumpOptions;
+import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
+import dev.joblib.MemorizedResult;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoredEntry;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +82,7 @@ final class MemoCore implements Serializable {
   }
 
   MemoCore withIgnored(int... positions) {
-    Check.notNull(positions, "positions");
+    Objects.requireNonNull(positions, "positions must not be null");
     int[] sorted = positions.clone();
     Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
@@ -103,12 +106,12 @@ final class MemoCore implements Serializable {
   }
 
   MemoCore withValidation(CacheValidation validation) {
-    Check.notNull(validation, "validation");
+    Objects.requireNonNull(validation, "validation must not be null");
     return new MemoCore(settings, identity, arity, ignored, validation);
   }
 
   MemoCore withVersion(String version) {
-    Check.notNull(version, "version");
+    Objects.requireNonNull(version, "version must not be null");
     if (version.isBlank()) {
       throw new IllegalArgumentException("version must not be blank, got '" + version + "'");
     }

@@ -1,4 +1,17 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
+
+import dev.joblib.CacheValidation;
+import dev.joblib.Fn0;
+import dev.joblib.Fn1;
+import dev.joblib.Fn2;
+import dev.joblib.Fn3;
+import dev.joblib.Fn4;
+import dev.joblib.MemorizedFn0;
+import dev.joblib.MemorizedFn1;
+import dev.joblib.MemorizedFn2;
+import dev.joblib.MemorizedFn3;
+import dev.joblib.MemorizedFn4;
+import dev.joblib.MemorizedResult;
 
 /** The implementations of {@code MemorizedFn0..4}: thin typed shells over {@link MemoCore}. */
 final class MemorizedFns {

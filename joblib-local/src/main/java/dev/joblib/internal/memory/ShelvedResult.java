@@ -1,7 +1,7 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
 
-import dev.joblib.internal.memory.MemorySettings;
-import dev.joblib.internal.memory.Stores;
+import dev.joblib.JoblibException;
+import dev.joblib.MemorizedResult;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoredEntry;
