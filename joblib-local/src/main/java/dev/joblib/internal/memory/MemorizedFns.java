@@ -13,16 +13,16 @@ import dev.joblib.MemorizedFn3;
 import dev.joblib.MemorizedFn4;
 import dev.joblib.MemorizedResult;
 
-/** The implementations of {@code MemorizedFn0..4}: thin typed shells over {@link MemoCore}. */
+/** The implementations of {@code MemorizedFn0..4}: thin typed shells over {@link MemoizedCall}. */
 final class MemorizedFns {
   private MemorizedFns() {}
 
   static final class Memo0<R> implements MemorizedFn0<R> {
     private static final long serialVersionUID = 1L;
     private final Fn0<R> fn;
-    private final MemoCore core;
+    private final MemoizedCall core;
 
-    Memo0(Fn0<R> fn, MemoCore core) {
+    Memo0(Fn0<R> fn, MemoizedCall core) {
       this.fn = fn;
       this.core = core;
     }
@@ -52,7 +52,7 @@ final class MemorizedFns {
 
     @Override
     public String functionId() {
-      return core.identity.functionId();
+      return core.functionId();
     }
 
     @Override
@@ -67,16 +67,16 @@ final class MemorizedFns {
 
     @Override
     public String toString() {
-      return "MemorizedFn0[" + core.identity.functionId() + " in " + core.settings.location() + "]";
+      return "MemorizedFn0[" + core.functionId() + " in " + core.location() + "]";
     }
   }
 
   static final class Memo1<A, R> implements MemorizedFn1<A, R> {
     private static final long serialVersionUID = 1L;
     private final Fn1<A, R> fn;
-    private final MemoCore core;
+    private final MemoizedCall core;
 
-    Memo1(Fn1<A, R> fn, MemoCore core) {
+    Memo1(Fn1<A, R> fn, MemoizedCall core) {
       this.fn = fn;
       this.core = core;
     }
@@ -106,7 +106,7 @@ final class MemorizedFns {
 
     @Override
     public String functionId() {
-      return core.identity.functionId();
+      return core.functionId();
     }
 
     @Override
@@ -126,16 +126,16 @@ final class MemorizedFns {
 
     @Override
     public String toString() {
-      return "MemorizedFn1[" + core.identity.functionId() + " in " + core.settings.location() + "]";
+      return "MemorizedFn1[" + core.functionId() + " in " + core.location() + "]";
     }
   }
 
   static final class Memo2<A, B, R> implements MemorizedFn2<A, B, R> {
     private static final long serialVersionUID = 1L;
     private final Fn2<A, B, R> fn;
-    private final MemoCore core;
+    private final MemoizedCall core;
 
-    Memo2(Fn2<A, B, R> fn, MemoCore core) {
+    Memo2(Fn2<A, B, R> fn, MemoizedCall core) {
       this.fn = fn;
       this.core = core;
     }
@@ -165,7 +165,7 @@ final class MemorizedFns {
 
     @Override
     public String functionId() {
-      return core.identity.functionId();
+      return core.functionId();
     }
 
     @Override
@@ -185,16 +185,16 @@ final class MemorizedFns {
 
     @Override
     public String toString() {
-      return "MemorizedFn2[" + core.identity.functionId() + " in " + core.settings.location() + "]";
+      return "MemorizedFn2[" + core.functionId() + " in " + core.location() + "]";
     }
   }
 
   static final class Memo3<A, B, C, R> implements MemorizedFn3<A, B, C, R> {
     private static final long serialVersionUID = 1L;
     private final Fn3<A, B, C, R> fn;
-    private final MemoCore core;
+    private final MemoizedCall core;
 
-    Memo3(Fn3<A, B, C, R> fn, MemoCore core) {
+    Memo3(Fn3<A, B, C, R> fn, MemoizedCall core) {
       this.fn = fn;
       this.core = core;
     }
@@ -224,7 +224,7 @@ final class MemorizedFns {
 
     @Override
     public String functionId() {
-      return core.identity.functionId();
+      return core.functionId();
     }
 
     @Override
@@ -244,16 +244,16 @@ final class MemorizedFns {
 
     @Override
     public String toString() {
-      return "MemorizedFn3[" + core.identity.functionId() + " in " + core.settings.location() + "]";
+      return "MemorizedFn3[" + core.functionId() + " in " + core.location() + "]";
     }
   }
 
   static final class Memo4<A, B, C, D, R> implements MemorizedFn4<A, B, C, D, R> {
     private static final long serialVersionUID = 1L;
     private final Fn4<A, B, C, D, R> fn;
-    private final MemoCore core;
+    private final MemoizedCall core;
 
-    Memo4(Fn4<A, B, C, D, R> fn, MemoCore core) {
+    Memo4(Fn4<A, B, C, D, R> fn, MemoizedCall core) {
       this.fn = fn;
       this.core = core;
     }
@@ -284,7 +284,7 @@ final class MemorizedFns {
 
     @Override
     public String functionId() {
-      return core.identity.functionId();
+      return core.functionId();
     }
 
     @Override
@@ -304,7 +304,7 @@ final class MemorizedFns {
 
     @Override
     public String toString() {
-      return "MemorizedFn4[" + core.identity.functionId() + " in " + core.settings.location() + "]";
+      return "MemorizedFn4[" + core.functionId() + " in " + core.location() + "]";
     }
   }
 }

@@ -145,7 +145,7 @@ public final class MemoryEngine implements Serializable {
     return new MemorizedFns.Memo4<>(fn, core(fn, "apply", 4));
   }
 
-  private MemoCore core(Object fn, String method, int arity) {
+  private MemoizedCall core(Object fn, String method, int arity) {
     FunctionIdentity identity =
         settings.location() == null
             ? new FunctionIdentity(
@@ -155,7 +155,7 @@ public final class MemoryEngine implements Serializable {
                 "none",
                 List.of())
             : FunctionIdentity.of(fn, method, arity);
-    return new MemoCore(settings, identity, arity, new int[0], null);
+    return new MemoizedCall(settings, new CallKeys(identity, arity), null);
   }
 
   /**
@@ -166,7 +166,7 @@ public final class MemoryEngine implements Serializable {
   public void clear() {
     if (settings.location() != null) {
       Stores.open(settings).unguarded().clear();
-      MemoCore.forgetCheckedCode(settings);
+      CodeCheck.forgetStore(settings);
     }
   }
 

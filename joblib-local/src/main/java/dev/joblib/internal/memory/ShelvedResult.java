@@ -63,7 +63,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
               + " (it may have been cleared or evicted)");
     }
     try {
-      Object loaded = MemoCore.load(entry.get(), settings, MemoCore.loadOptions(settings));
+      Object loaded = ResultCodec.load(entry.get(), settings, ResultCodec.loadOptions(settings));
       store.touch(key, Instant.now());
       return (R) loaded;
     } catch (RuntimeException e) {
