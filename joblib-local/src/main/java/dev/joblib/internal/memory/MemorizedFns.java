@@ -12,299 +12,232 @@ import dev.joblib.MemorizedFn2;
 import dev.joblib.MemorizedFn3;
 import dev.joblib.MemorizedFn4;
 import dev.joblib.MemorizedResult;
+import java.io.Serializable;
+import java.util.concurrent.Callable;
 
-/** The implementations of {@code MemorizedFn0..4}: thin typed shells over {@link MemoizedCall}. */
+/**
+ * The implementations of {@code MemorizedFn0..4}. Each one only adapts its typed arguments to the
+ * one generic {@link MemoizedCall} held by {@link Shell}, which implements everything that does not
+ * depend on the arity.
+ */
 final class MemorizedFns {
   private MemorizedFns() {}
 
-  static final class Memo0<R> implements MemorizedFn0<R> {
+  /**
+   * What every arity shares: the memoised call, the options returning copies, and the generic
+   * obtain, inCache and shelve the typed methods delegate to.
+   *
+   * @param <S> the memoised function type the option methods return
+   * @param <R> the result type
+   */
+  abstract static class Shell<S, R> implements Serializable {
     private static final long serialVersionUID = 1L;
-    private final Fn0<R> fn;
-    private final MemoizedCall core;
+    private final MemoizedCall memo;
 
-    Memo0(Fn0<R> fn, MemoizedCall core) {
-      this.fn = fn;
-      this.core = core;
+    Shell(MemoizedCall memo) {
+      this.memo = memo;
+    }
+
+    /** Returns the same function over another memoised call. */
+    abstract S with(MemoizedCall memo);
+
+    @SuppressWarnings("unchecked")
+    final R obtain(Callable<Object> compute, Object... args) throws Exception {
+      return (R) memo.call(args, compute);
+    }
+
+    final boolean inCache(Object... args) {
+      return memo.isCached(args);
+    }
+
+    @SuppressWarnings("unchecked")
+    final MemorizedResult<R> shelve(Callable<Object> compute, Object... args) throws Exception {
+      return (MemorizedResult<R>) (MemorizedResult<?>) memo.callAndShelve(args, compute);
+    }
+
+    /** Deletes every stored result of this function. */
+    public final void clear() {
+      memo.clear();
+    }
+
+    /** Returns the function's id in the store. */
+    public final String functionId() {
+      return memo.functionId();
+    }
+
+    /** Returns a copy leaving these argument positions out of the key (not on MemorizedFn0). */
+    public final S ignore(int... positions) {
+      return with(memo.withIgnored(positions));
+    }
+
+    /** Returns a copy checking each entry with {@code validation}. */
+    public final S cacheValidation(CacheValidation validation) {
+      return with(memo.withValidation(validation));
+    }
+
+    /** Returns a copy keyed by an explicit version. */
+    public final S version(String version) {
+      return with(memo.withVersion(version));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    public final String toString() {
+      String type = getClass().getSimpleName().replace("Memo", "MemorizedFn");
+      return type + "[" + memo.functionId() + " in " + memo.location() + "]";
+    }
+  }
+
+  static final class Memo0<R> extends Shell<MemorizedFn0<R>, R> implements MemorizedFn0<R> {
+    private static final long serialVersionUID = 1L;
+    private final Fn0<R> fn;
+
+    Memo0(Fn0<R> fn, MemoizedCall memo) {
+      super(memo);
+      this.fn = fn;
+    }
+
+    @Override
     public R call() throws Exception {
-      return (R) core.call(new Object[] {}, () -> fn.call());
+      return obtain(fn::call);
+    }
+
+    @Override
+    MemorizedFn0<R> with(MemoizedCall memo) {
+      return new Memo0<>(fn, memo);
     }
 
     @Override
     public boolean isCached() {
-      return core.isCached(new Object[] {});
+      return inCache();
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public MemorizedResult<R> callAndShelve() throws Exception {
-      return (MemorizedResult<R>)
-          (MemorizedResult<?>) core.callAndShelve(new Object[] {}, () -> fn.call());
-    }
-
-    @Override
-    public void clear() {
-      core.clear();
-    }
-
-    @Override
-    public String functionId() {
-      return core.functionId();
-    }
-
-    @Override
-    public MemorizedFn0<R> cacheValidation(CacheValidation validation) {
-      return new Memo0<>(fn, core.withValidation(validation));
-    }
-
-    @Override
-    public MemorizedFn0<R> version(String version) {
-      return new Memo0<>(fn, core.withVersion(version));
-    }
-
-    @Override
-    public String toString() {
-      return "MemorizedFn0[" + core.functionId() + " in " + core.location() + "]";
+      return shelve(fn::call);
     }
   }
 
-  static final class Memo1<A, R> implements MemorizedFn1<A, R> {
+  static final class Memo1<A, R> extends Shell<MemorizedFn1<A, R>, R>
+      implements MemorizedFn1<A, R> {
     private static final long serialVersionUID = 1L;
     private final Fn1<A, R> fn;
-    private final MemoizedCall core;
 
-    Memo1(Fn1<A, R> fn, MemoizedCall core) {
+    Memo1(Fn1<A, R> fn, MemoizedCall memo) {
+      super(memo);
       this.fn = fn;
-      this.core = core;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public R apply(A a) throws Exception {
-      return (R) core.call(new Object[] {a}, () -> fn.apply(a));
+      return obtain(() -> fn.apply(a), a);
+    }
+
+    @Override
+    MemorizedFn1<A, R> with(MemoizedCall memo) {
+      return new Memo1<>(fn, memo);
     }
 
     @Override
     public boolean isCached(A a) {
-      return core.isCached(new Object[] {a});
+      return inCache(a);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public MemorizedResult<R> callAndShelve(A a) throws Exception {
-      return (MemorizedResult<R>)
-          (MemorizedResult<?>) core.callAndShelve(new Object[] {a}, () -> fn.apply(a));
-    }
-
-    @Override
-    public void clear() {
-      core.clear();
-    }
-
-    @Override
-    public String functionId() {
-      return core.functionId();
-    }
-
-    @Override
-    public MemorizedFn1<A, R> ignore(int... positions) {
-      return new Memo1<>(fn, core.withIgnored(positions));
-    }
-
-    @Override
-    public MemorizedFn1<A, R> cacheValidation(CacheValidation validation) {
-      return new Memo1<>(fn, core.withValidation(validation));
-    }
-
-    @Override
-    public MemorizedFn1<A, R> version(String version) {
-      return new Memo1<>(fn, core.withVersion(version));
-    }
-
-    @Override
-    public String toString() {
-      return "MemorizedFn1[" + core.functionId() + " in " + core.location() + "]";
+      return shelve(() -> fn.apply(a), a);
     }
   }
 
-  static final class Memo2<A, B, R> implements MemorizedFn2<A, B, R> {
+  static final class Memo2<A, B, R> extends Shell<MemorizedFn2<A, B, R>, R>
+      implements MemorizedFn2<A, B, R> {
     private static final long serialVersionUID = 1L;
     private final Fn2<A, B, R> fn;
-    private final MemoizedCall core;
 
-    Memo2(Fn2<A, B, R> fn, MemoizedCall core) {
+    Memo2(Fn2<A, B, R> fn, MemoizedCall memo) {
+      super(memo);
       this.fn = fn;
-      this.core = core;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public R apply(A a, B b) throws Exception {
-      return (R) core.call(new Object[] {a, b}, () -> fn.apply(a, b));
+      return obtain(() -> fn.apply(a, b), a, b);
+    }
+
+    @Override
+    MemorizedFn2<A, B, R> with(MemoizedCall memo) {
+      return new Memo2<>(fn, memo);
     }
 
     @Override
     public boolean isCached(A a, B b) {
-      return core.isCached(new Object[] {a, b});
+      return inCache(a, b);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public MemorizedResult<R> callAndShelve(A a, B b) throws Exception {
-      return (MemorizedResult<R>)
-          (MemorizedResult<?>) core.callAndShelve(new Object[] {a, b}, () -> fn.apply(a, b));
-    }
-
-    @Override
-    public void clear() {
-      core.clear();
-    }
-
-    @Override
-    public String functionId() {
-      return core.functionId();
-    }
-
-    @Override
-    public MemorizedFn2<A, B, R> ignore(int... positions) {
-      return new Memo2<>(fn, core.withIgnored(positions));
-    }
-
-    @Override
-    public MemorizedFn2<A, B, R> cacheValidation(CacheValidation validation) {
-      return new Memo2<>(fn, core.withValidation(validation));
-    }
-
-    @Override
-    public MemorizedFn2<A, B, R> version(String version) {
-      return new Memo2<>(fn, core.withVersion(version));
-    }
-
-    @Override
-    public String toString() {
-      return "MemorizedFn2[" + core.functionId() + " in " + core.location() + "]";
+      return shelve(() -> fn.apply(a, b), a, b);
     }
   }
 
-  static final class Memo3<A, B, C, R> implements MemorizedFn3<A, B, C, R> {
+  static final class Memo3<A, B, C, R> extends Shell<MemorizedFn3<A, B, C, R>, R>
+      implements MemorizedFn3<A, B, C, R> {
     private static final long serialVersionUID = 1L;
     private final Fn3<A, B, C, R> fn;
-    private final MemoizedCall core;
 
-    Memo3(Fn3<A, B, C, R> fn, MemoizedCall core) {
+    Memo3(Fn3<A, B, C, R> fn, MemoizedCall memo) {
+      super(memo);
       this.fn = fn;
-      this.core = core;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public R apply(A a, B b, C c) throws Exception {
-      return (R) core.call(new Object[] {a, b, c}, () -> fn.apply(a, b, c));
+      return obtain(() -> fn.apply(a, b, c), a, b, c);
+    }
+
+    @Override
+    MemorizedFn3<A, B, C, R> with(MemoizedCall memo) {
+      return new Memo3<>(fn, memo);
     }
 
     @Override
     public boolean isCached(A a, B b, C c) {
-      return core.isCached(new Object[] {a, b, c});
+      return inCache(a, b, c);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public MemorizedResult<R> callAndShelve(A a, B b, C c) throws Exception {
-      return (MemorizedResult<R>)
-          (MemorizedResult<?>) core.callAndShelve(new Object[] {a, b, c}, () -> fn.apply(a, b, c));
-    }
-
-    @Override
-    public void clear() {
-      core.clear();
-    }
-
-    @Override
-    public String functionId() {
-      return core.functionId();
-    }
-
-    @Override
-    public MemorizedFn3<A, B, C, R> ignore(int... positions) {
-      return new Memo3<>(fn, core.withIgnored(positions));
-    }
-
-    @Override
-    public MemorizedFn3<A, B, C, R> cacheValidation(CacheValidation validation) {
-      return new Memo3<>(fn, core.withValidation(validation));
-    }
-
-    @Override
-    public MemorizedFn3<A, B, C, R> version(String version) {
-      return new Memo3<>(fn, core.withVersion(version));
-    }
-
-    @Override
-    public String toString() {
-      return "MemorizedFn3[" + core.functionId() + " in " + core.location() + "]";
+      return shelve(() -> fn.apply(a, b, c), a, b, c);
     }
   }
 
-  static final class Memo4<A, B, C, D, R> implements MemorizedFn4<A, B, C, D, R> {
+  static final class Memo4<A, B, C, D, R> extends Shell<MemorizedFn4<A, B, C, D, R>, R>
+      implements MemorizedFn4<A, B, C, D, R> {
     private static final long serialVersionUID = 1L;
     private final Fn4<A, B, C, D, R> fn;
-    private final MemoizedCall core;
 
-    Memo4(Fn4<A, B, C, D, R> fn, MemoizedCall core) {
+    Memo4(Fn4<A, B, C, D, R> fn, MemoizedCall memo) {
+      super(memo);
       this.fn = fn;
-      this.core = core;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public R apply(A a, B b, C c, D d) throws Exception {
-      return (R) core.call(new Object[] {a, b, c, d}, () -> fn.apply(a, b, c, d));
+      return obtain(() -> fn.apply(a, b, c, d), a, b, c, d);
+    }
+
+    @Override
+    MemorizedFn4<A, B, C, D, R> with(MemoizedCall memo) {
+      return new Memo4<>(fn, memo);
     }
 
     @Override
     public boolean isCached(A a, B b, C c, D d) {
-      return core.isCached(new Object[] {a, b, c, d});
+      return inCache(a, b, c, d);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public MemorizedResult<R> callAndShelve(A a, B b, C c, D d) throws Exception {
-      return (MemorizedResult<R>)
-          (MemorizedResult<?>)
-              core.callAndShelve(new Object[] {a, b, c, d}, () -> fn.apply(a, b, c, d));
-    }
-
-    @Override
-    public void clear() {
-      core.clear();
-    }
-
-    @Override
-    public String functionId() {
-      return core.functionId();
-    }
-
-    @Override
-    public MemorizedFn4<A, B, C, D, R> ignore(int... positions) {
-      return new Memo4<>(fn, core.withIgnored(positions));
-    }
-
-    @Override
-    public MemorizedFn4<A, B, C, D, R> cacheValidation(CacheValidation validation) {
-      return new Memo4<>(fn, core.withValidation(validation));
-    }
-
-    @Override
-    public MemorizedFn4<A, B, C, D, R> version(String version) {
-      return new Memo4<>(fn, core.withVersion(version));
-    }
-
-    @Override
-    public String toString() {
-      return "MemorizedFn4[" + core.functionId() + " in " + core.location() + "]";
+      return shelve(() -> fn.apply(a, b, c, d), a, b, c, d);
     }
   }
 }
