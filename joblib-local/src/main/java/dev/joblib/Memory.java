@@ -437,8 +437,7 @@ public final class Memory implements Serializable {
       return new Memory(
           MemoryEngine.create(
               location == null ? null : location.toString(),
-              c.name(),
-              c.level(),
+              c,
               signingKey,
               map,
               verbose == null ? 0 : verbose,

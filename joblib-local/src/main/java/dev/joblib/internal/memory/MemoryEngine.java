@@ -1,5 +1,6 @@
 package dev.joblib.internal.memory;
 
+import dev.joblib.Compression;
 import dev.joblib.Fn0;
 import dev.joblib.Fn1;
 import dev.joblib.Fn2;
@@ -35,8 +36,7 @@ public final class MemoryEngine implements Serializable {
    * Returns the engine for a Memory's settings, already checked by the Memory's builder.
    *
    * @param location the store location as a URI string, or null for a Memory that caches nothing
-   * @param compression the compressor's name ({@code "none"} for none)
-   * @param compressionLevel the compressor's level
+   * @param compression how results are compressed
    * @param signingKey the HMAC key signing and verifying entries, or null (copied)
    * @param mmap whether large arrays of cached results are memory-mapped on load
    * @param verbose joblib's verbosity, 0 or more
@@ -47,8 +47,7 @@ public final class MemoryEngine implements Serializable {
    */
   public static MemoryEngine create(
       String location,
-      String compression,
-      int compressionLevel,
+      Compression compression,
       byte[] signingKey,
       boolean mmap,
       int verbose,
@@ -57,8 +56,8 @@ public final class MemoryEngine implements Serializable {
     return new MemoryEngine(
         new MemorySettings(
             location,
-            compression,
-            compressionLevel,
+            compression.name(),
+            compression.level(),
             signingKey,
             mmap,
             verbose,
