@@ -1,15 +1,12 @@
 package dev.joblib;
 
-import dev.joblib.internal.memory.FunctionIdentity;
-import dev.joblib.internal.memory.MemorySettings;
-import dev.joblib.internal.memory.Stores;
+import dev.joblib.internal.memory.MemoryEngine;
 import dev.joblib.internal.store.StoreRegistry;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,10 +42,11 @@ public final class Memory implements Serializable {
   private static final Pattern URI_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
   private static final Memory NONE = new Builder().build();
 
-  private final MemorySettings settings;
+  /** The memo engine; every call goes through it. */
+  private final MemoryEngine engine;
 
-  private Memory(MemorySettings settings) {
-    this.settings = settings;
+  private Memory(MemoryEngine engine) {
+    this.engine = engine;
   }
 
   /**
@@ -100,7 +98,7 @@ public final class Memory implements Serializable {
    * @return the location as a URI
    */
   public Optional<URI> location() {
-    return Optional.ofNullable(settings.location()).map(URI::create);
+    return Optional.ofNullable(engine.location()).map(URI::create);
   }
 
   /**
@@ -114,7 +112,7 @@ public final class Memory implements Serializable {
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
   public <R> MemorizedFn0<R> cache(Fn0<R> fn) {
-    return new MemorizedFns.Memo0<>(Check.notNull(fn, "fn"), core(fn, "call", 0));
+    return engine.cache(Check.notNull(fn, "fn"));
   }
 
   /**
@@ -128,7 +126,7 @@ public final class Memory implements Serializable {
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
   public <A, R> MemorizedFn1<A, R> cache(Fn1<A, R> fn) {
-    return new MemorizedFns.Memo1<>(Check.notNull(fn, "fn"), core(fn, "apply", 1));
+    return engine.cache(Check.notNull(fn, "fn"));
   }
 
   /**
@@ -143,7 +141,7 @@ public final class Memory implements Serializable {
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
   public <A, B, R> MemorizedFn2<A, B, R> cache(Fn2<A, B, R> fn) {
-    return new MemorizedFns.Memo2<>(Check.notNull(fn, "fn"), core(fn, "apply", 2));
+    return engine.cache(Check.notNull(fn, "fn"));
   }
 
   /**
@@ -159,7 +157,7 @@ public final class Memory implements Serializable {
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
   public <A, B, C, R> MemorizedFn3<A, B, C, R> cache(Fn3<A, B, C, R> fn) {
-    return new MemorizedFns.Memo3<>(Check.notNull(fn, "fn"), core(fn, "apply", 3));
+    return engine.cache(Check.notNull(fn, "fn"));
   }
 
   /**
@@ -176,20 +174,7 @@ public final class Memory implements Serializable {
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
   public <A, B, C, D, R> MemorizedFn4<A, B, C, D, R> cache(Fn4<A, B, C, D, R> fn) {
-    return new MemorizedFns.Memo4<>(Check.notNull(fn, "fn"), core(fn, "apply", 4));
-  }
-
-  private MemoCore core(Object fn, String method, int arity) {
-    FunctionIdentity identity =
-        settings.location() == null
-            ? new FunctionIdentity(
-                fn.getClass().getName().replace('/', '_') + "/" + method,
-                fn.getClass().getSimpleName(),
-                "none",
-                "none",
-                List.of())
-            : FunctionIdentity.of(fn, method, arity);
-    return new MemoCore(settings, identity, arity, new int[0], null);
+    return engine.cache(Check.notNull(fn, "fn"));
   }
 
   /**
@@ -199,10 +184,7 @@ public final class Memory implements Serializable {
    * @throws java.io.UncheckedIOException if the store cannot delete them
    */
   public void clear() {
-    if (settings.location() != null) {
-      Stores.open(settings).unguarded().clear();
-      MemoCore.forgetCheckedCode(settings);
-    }
+    engine.clear();
   }
 
   /**
@@ -227,24 +209,13 @@ public final class Memory implements Serializable {
     if (ageLimit != null && ageLimit.isNegative()) {
       throw new IllegalArgumentException("ageLimit must not be negative, got " + ageLimit);
     }
-    if (settings.location() == null) {
-      return 0;
-    }
-    return Eviction.reduce(
-        Stores.open(settings).unguarded(),
-        bytesLimit,
-        itemsLimit == null ? null : itemsLimit.longValue(),
-        ageLimit);
-  }
-
-  /** The settings, for the cached functions and tests of this package. */
-  MemorySettings settings() {
-    return settings;
+    return engine.reduceSize(
+        bytesLimit, itemsLimit == null ? null : itemsLimit.longValue(), ageLimit);
   }
 
   @Override
   public String toString() {
-    return "Memory(location=" + settings.location() + ")";
+    return "Memory(location=" + engine.location() + ")";
   }
 
   /**
@@ -464,10 +435,9 @@ public final class Memory implements Serializable {
         StoreRegistry.provider(location); // fails now, naming the schemes available
       }
       return new Memory(
-          new MemorySettings(
+          MemoryEngine.create(
               location == null ? null : location.toString(),
-              c.name(),
-              c.level(),
+              c,
               signingKey,
               map,
               verbose == null ? 0 : verbose,

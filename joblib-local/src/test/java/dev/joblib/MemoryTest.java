@@ -3,7 +3,7 @@ package dev.joblib;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.joblib.internal.memory.MetadataCodec;
+import dev.joblib.internal.memory.MemoryInternals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,7 +99,7 @@ class MemoryTest {
         .isEqualTo(square.functionId());
     assertThat(entry.getFileName().toString()).matches("[0-9a-f]{32}");
     CacheMetadata metadata =
-        MetadataCodec.decode(Files.readAllBytes(entry.resolve("metadata.json")));
+        MemoryInternals.decodeMetadata(Files.readAllBytes(entry.resolve("metadata.json")));
     assertThat(metadata.function()).isEqualTo(square.functionId());
     assertThat(metadata.argsId()).isEqualTo(entry.getFileName().toString());
     assertThat(metadata.time()).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
@@ -398,7 +398,7 @@ class MemoryTest {
       square.apply(i);
     }
     // make 1 the oldest and 6 the newest access, hours apart
-    var store = dev.joblib.internal.memory.Stores.open(settingsOf(memory)).unguarded();
+    var store = MemoryInternals.store(memory);
     List<dev.joblib.spi.EntryInfo> infos;
     try (var listing = store.list()) {
       infos = listing.toList();
@@ -434,8 +434,7 @@ class MemoryTest {
     Memory probe = Memory.at(dir.resolve("probe"));
     probe.cache(MemoFunctions.square(log)).apply(0);
     long entryBytes;
-    try (var listing =
-        dev.joblib.internal.memory.Stores.open(settingsOf(probe)).unguarded().list()) {
+    try (var listing = MemoryInternals.store(probe).list()) {
       entryBytes = listing.findFirst().orElseThrow().sizeBytes();
     }
     Memory memory = Memory.builder().location(location).maxBytes(3 * entryBytes + 10).build();
@@ -568,9 +567,5 @@ class MemoryTest {
     assertThatThrownBy(() -> Memory.at(location).cache((Integer x) -> x + notHashable.hashCode()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("captures a value that cannot be hashed");
-  }
-
-  private static dev.joblib.internal.memory.MemorySettings settingsOf(Memory memory) {
-    return memory.settings();
   }
 }

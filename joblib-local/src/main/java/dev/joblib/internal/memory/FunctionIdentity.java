@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param parameterNames the names of the function's parameters, {@code arg0...} when the class was
  *     compiled without {@code -parameters}
  */
-public record FunctionIdentity(
+record FunctionIdentity(
     String functionId,
     String displayName,
     String codeHash,
@@ -47,7 +47,7 @@ public record FunctionIdentity(
    * @param arity the number of arguments
    * @throws IllegalArgumentException if a value the function captures cannot be hashed
    */
-  public static FunctionIdentity of(Object fn, String interfaceMethod, int arity) {
+  static FunctionIdentity of(Object fn, String interfaceMethod, int arity) {
     Class<?> type = fn.getClass();
     SerializedLambda lambda = type.isSynthetic() ? serializedLambda(fn) : null;
     if (lambda == null) {
@@ -98,7 +98,7 @@ public record FunctionIdentity(
   }
 
   /** Returns a copy whose code hash is replaced by an explicit version. */
-  public FunctionIdentity withVersion(String version) {
+  FunctionIdentity withVersion(String version) {
     return new FunctionIdentity(
         functionId, displayName, "version:" + version, capturedHash, parameterNames);
   }

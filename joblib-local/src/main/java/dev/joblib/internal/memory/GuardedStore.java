@@ -15,29 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a warning with its cause. Explicit maintenance ({@code clear}, {@code reduceSize}) goes to the
  * store directly and reports failures.
  */
-public final class GuardedStore {
+final class GuardedStore {
   private static final System.Logger LOG = System.getLogger("dev.joblib.Memory");
 
   private final StoreBackend store;
   private final ConcurrentHashMap<EntryKey, Long> touched = new ConcurrentHashMap<>();
 
   /** Guards a store. */
-  public GuardedStore(StoreBackend store) {
+  GuardedStore(StoreBackend store) {
     this.store = store;
   }
 
   /** When this JVM last recorded an access per entry (nanoTime), to record at most one a second. */
-  public ConcurrentHashMap<EntryKey, Long> touched() {
+  ConcurrentHashMap<EntryKey, Long> touched() {
     return touched;
   }
 
   /** The store itself, for operations whose failures the user must see. */
-  public StoreBackend unguarded() {
+  StoreBackend unguarded() {
     return store;
   }
 
   /** Looks an entry up; empty on failure. */
-  public Optional<StoredEntry> get(EntryKey key) {
+  Optional<StoredEntry> get(EntryKey key) {
     try {
       return store.get(key);
     } catch (RuntimeException e) {
@@ -47,7 +47,7 @@ public final class GuardedStore {
   }
 
   /** Publishes an entry; false on failure. */
-  public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
+  boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
     try {
       return store.publish(key, output, metadata);
     } catch (RuntimeException e) {
@@ -63,7 +63,7 @@ public final class GuardedStore {
   }
 
   /** Records an access; failures only logged at debug level (an access time is a hint). */
-  public void touch(EntryKey key, Instant when) {
+  void touch(EntryKey key, Instant when) {
     try {
       store.touch(key, when);
     } catch (RuntimeException e) {
@@ -72,7 +72,7 @@ public final class GuardedStore {
   }
 
   /** Deletes an entry; false on failure. */
-  public boolean delete(EntryKey key) {
+  boolean delete(EntryKey key) {
     try {
       return store.delete(key);
     } catch (RuntimeException e) {
@@ -82,7 +82,7 @@ public final class GuardedStore {
   }
 
   /** Reads a function's info; empty on failure. */
-  public Optional<byte[]> getFunctionInfo(String functionId) {
+  Optional<byte[]> getFunctionInfo(String functionId) {
     try {
       return store.getFunctionInfo(functionId);
     } catch (RuntimeException e) {
@@ -92,7 +92,7 @@ public final class GuardedStore {
   }
 
   /** Writes a function's info; logs failures. */
-  public void putFunctionInfo(String functionId, byte[] info) {
+  void putFunctionInfo(String functionId, byte[] info) {
     try {
       store.putFunctionInfo(functionId, info);
     } catch (RuntimeException e) {
@@ -101,7 +101,7 @@ public final class GuardedStore {
   }
 
   /** Deletes a function's entries; logs failures. */
-  public void deleteFunction(String functionId) {
+  void deleteFunction(String functionId) {
     try {
       store.deleteFunction(functionId);
     } catch (RuntimeException e) {
@@ -110,7 +110,7 @@ public final class GuardedStore {
   }
 
   /** Logs a warning about the store, with its cause. */
-  public static void warn(String message, Throwable cause) {
+  static void warn(String message, Throwable cause) {
     LOG.log(Level.WARNING, "[Memory] " + message + ": " + cause, cause);
   }
 }

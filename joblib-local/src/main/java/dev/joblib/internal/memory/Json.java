@@ -7,7 +7,7 @@ import java.util.Map;
  * The little JSON that {@code metadata.json} and {@code func_code.json} need: objects of strings,
  * numbers, booleans, null and nested objects. Arrays are not used and not accepted.
  */
-public final class Json {
+final class Json {
   private final String text;
   private int pos;
 
@@ -16,7 +16,7 @@ public final class Json {
   }
 
   /** Quotes a string. */
-  public static String quote(String s) {
+  static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -43,7 +43,7 @@ public final class Json {
    *
    * @throws IllegalArgumentException if the text is not a JSON object of the supported kind
    */
-  public static Map<String, Object> parseObject(String text) {
+  static Map<String, Object> parseObject(String text) {
     Json json = new Json(text);
     json.skipSpace();
     Map<String, Object> result = json.object();

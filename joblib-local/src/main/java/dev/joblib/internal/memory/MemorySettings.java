@@ -20,7 +20,7 @@ import java.util.TreeMap;
  *     or -1
  * @param storeOptions the store options
  */
-public record MemorySettings(
+record MemorySettings(
     String location,
     String compression,
     int compressionLevel,
@@ -33,7 +33,7 @@ public record MemorySettings(
   private static final long serialVersionUID = 1L;
 
   /** Copies the mutable parts. */
-  public MemorySettings {
+  MemorySettings {
     signingKey = signingKey == null ? null : signingKey.clone();
     storeOptions = Map.copyOf(storeOptions);
   }
@@ -45,12 +45,12 @@ public record MemorySettings(
   }
 
   /** Whether entries are signed, without copying the key. */
-  public boolean signed() {
+  boolean signed() {
     return signingKey != null;
   }
 
   /** Identifies the store: the location and its options. */
-  public String storeId() {
+  String storeId() {
     return location + " " + new TreeMap<>(storeOptions);
   }
 

@@ -11,11 +11,11 @@ import java.util.Map;
  * Writes and reads {@code metadata.json} (joblib's keys {@code time}, {@code duration} and {@code
  * input_args}, in seconds, plus ours) and {@code func_code.json}.
  */
-public final class MetadataCodec {
+final class MetadataCodec {
   private MetadataCodec() {}
 
   /** Encodes an entry's metadata. */
-  public static byte[] encode(CacheMetadata m) {
+  static byte[] encode(CacheMetadata m) {
     StringBuilder out = new StringBuilder(256);
     out.append("{\"function\": ").append(Json.quote(m.function()));
     out.append(", \"args_id\": ").append(Json.quote(m.argsId()));
@@ -43,7 +43,7 @@ public final class MetadataCodec {
    *
    * @throws IllegalArgumentException if it is malformed
    */
-  public static CacheMetadata decode(byte[] bytes) {
+  static CacheMetadata decode(byte[] bytes) {
     Map<String, Object> map = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
     try {
       Map<String, String> args = new LinkedHashMap<>();
@@ -78,7 +78,7 @@ public final class MetadataCodec {
   }
 
   /** Encodes a function's info: its id and code hash. */
-  public static byte[] encodeFunctionInfo(String functionId, String codeHash) {
+  static byte[] encodeFunctionInfo(String functionId, String codeHash) {
     return ("{\"function\": "
             + Json.quote(functionId)
             + ", \"code_hash\": "
@@ -92,7 +92,7 @@ public final class MetadataCodec {
    *
    * @throws IllegalArgumentException if it is malformed
    */
-  public static String codeHashOf(byte[] functionInfo) {
+  static String codeHashOf(byte[] functionInfo) {
     Object hash =
         Json.parseObject(new String(functionInfo, StandardCharsets.UTF_8)).get("code_hash");
     if (!(hash instanceof String s)) {

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The stores this JVM has opened, one per location and options, shared by every cached function and
  * kept open for the JVM's life (stores hold clients, not files).
  */
-public final class Stores {
+final class Stores {
   private static final ConcurrentHashMap<String, GuardedStore> OPEN = new ConcurrentHashMap<>();
 
   private Stores() {}
@@ -18,7 +18,7 @@ public final class Stores {
    *
    * @throws RuntimeException if the store cannot be opened
    */
-  public static GuardedStore open(MemorySettings settings) {
+  static GuardedStore open(MemorySettings settings) {
     GuardedStore store = OPEN.get(settings.storeId());
     if (store != null) {
       return store;

@@ -1,6 +1,5 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
 
-import dev.joblib.internal.memory.FunctionIdentity;
 import java.io.PrintStream;
 import java.lang.reflect.Array;
 import java.util.Collection;

@@ -1,7 +1,7 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
 
-import dev.joblib.internal.memory.MemorySettings;
-import dev.joblib.internal.memory.Stores;
+import dev.joblib.JoblibException;
+import dev.joblib.MemorizedResult;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoredEntry;
@@ -63,7 +63,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
               + " (it may have been cleared or evicted)");
     }
     try {
-      Object loaded = MemoCore.load(entry.get(), settings, MemoCore.loadOptions(settings));
+      Object loaded = ResultCodec.load(entry.get(), settings, ResultCodec.loadOptions(settings));
       store.touch(key, Instant.now());
       return (R) loaded;
     } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.joblib;
+package dev.joblib.internal.memory;
 
 import dev.joblib.spi.EntryInfo;
 import dev.joblib.spi.EntryKey;
