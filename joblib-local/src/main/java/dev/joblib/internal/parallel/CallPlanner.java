@@ -70,17 +70,7 @@ public final class CallPlanner {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
     boolean sequential = backend.id().equals(SequentialBackend.ID);
-    return new CallPlan(
-        backend,
-        effective,
-        merged.batchSize(),
-        preDispatch(merged, backend, effective, total),
-        merged.timeout(),
-        merged.verbose() == null ? 0 : merged.verbose(),
-        merged.progress(),
-        merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        backend.nestedBackend(),
-        sequential ? 0 : 1);
+    return planOn(backend, effective, merged, total, backend.nestedBackend(), sequential ? 0 : 1);
   }
 
   private static CallPlan nestedPlan(
@@ -97,6 +87,18 @@ public final class CallPlanner {
     if (effective == 1 && !sequential) {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
+    return planOn(
+        backend, effective, merged, total, SequentialBackend.ID, outer.nestingLevel() + 1);
+  }
+
+  /** The plan for a call on a chosen backend, the rest taken from the merged settings. */
+  private static CallPlan planOn(
+      ParallelBackend backend,
+      int effective,
+      Settings merged,
+      OptionalLong total,
+      String nestedBackend,
+      int nestingLevel) {
     return new CallPlan(
         backend,
         effective,
@@ -106,8 +108,8 @@ public final class CallPlanner {
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
         merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        SequentialBackend.ID,
-        outer.nestingLevel() + 1);
+        nestedBackend,
+        nestingLevel);
   }
 
   /**
