@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.joblib.Parallel;
 import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskFailedException;
+import dev.joblib.beam.internal.BeamBackendProvider;
 import dev.joblib.spi.Capability;
 import java.io.IOException;
 import java.io.Serializable;
