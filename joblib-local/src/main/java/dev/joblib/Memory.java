@@ -45,6 +45,7 @@ public final class Memory implements Serializable {
   private static final Pattern URI_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
   private static final Memory NONE = new Builder().build();
 
+  /** The location, store options and policies this Memory was built with. */
   private final MemorySettings settings;
 
   private Memory(MemorySettings settings) {
