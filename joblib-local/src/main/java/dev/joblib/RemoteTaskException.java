@@ -26,7 +26,10 @@ public class RemoteTaskException extends JoblibException {
   /** How many causes {@link #copyOf} copies at most; a longer chain is cut there. */
   private static final int MAX_CAUSES = 32;
 
+  /** The fully qualified class name of the original exception. */
   private final String remoteClassName;
+
+  /** The original exception's message, or null. */
   private final String remoteMessage;
 
   /**
