@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A plug-in as a third party writes one, on the SPI only: a fixed pool of {@code nJobs} daemon
- * threads, started with the backend and stopped by {@link #close()}. Registered as {@value #ID} in
+ * A plug-in as a third party writes one, on the SPI only: a pool of {@code nJobs} daemon threads,
+ * which end after 2 idle seconds and are stopped by {@link #close()}. Registered as {@value #ID} in
  * {@code META-INF/services/dev.joblib.spi.ParallelBackendProvider}; {@link
  * TinyPoolBackendContractTest} runs joblib's contract suite on it from joblib-local's test-jar.
  */
@@ -37,14 +39,20 @@ public final class TinyPoolBackend implements ParallelBackend {
     this.nJobs = nJobs;
     String prefix = "tiny-pool-" + POOLS.incrementAndGet() + "-";
     AtomicInteger threads = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
+    ThreadPoolExecutor threadPool =
+        new ThreadPoolExecutor(
             nJobs,
+            nJobs,
+            2,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             task -> {
               Thread thread = new Thread(task, prefix + threads.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
+    threadPool.allowCoreThreadTimeOut(true); // an idle pool that nobody closed holds no thread
+    this.pool = threadPool;
   }
 
   @Override
