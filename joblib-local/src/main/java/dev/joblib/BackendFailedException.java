@@ -18,6 +18,7 @@ import java.util.Objects;
 public class BackendFailedException extends JoblibException {
   private static final long serialVersionUID = 1L;
 
+  /** The id of the backend that failed. */
   private final String backend;
 
   /**

@@ -31,6 +31,13 @@ public record CacheMetadata(
   /**
    * Validates and copies the metadata.
    *
+   * @param function the cached function, as {@code package.Class/method}
+   * @param argsId the hash naming the entry
+   * @param time when the call finished
+   * @param duration how long the call took
+   * @param inputArgs a short text summary of each argument by parameter name
+   * @param outputBytes the size of the stored output in bytes
+   * @param codeHash the hash of the function's bytecode, or {@code version:<v>}
    * @throws NullPointerException if a component other than {@code outputBytes} is null
    */
   public CacheMetadata {

@@ -38,7 +38,9 @@ public class PersistenceException extends JoblibException {
     IO
   }
 
+  /** Why the file could not be read or written. */
   private final Reason reason;
+
   private final transient Path path;
 
   /**

@@ -20,7 +20,10 @@ import java.util.Objects;
 public final class Task<R> implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The function to call (a {@code Fn0}..{@code Fn4}). */
   private final Serializable function;
+
+  /** The arguments, as many as the function takes. */
   private final Object[] args;
 
   private Task(Serializable function, Object[] args) {

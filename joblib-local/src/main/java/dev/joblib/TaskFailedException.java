@@ -13,7 +13,10 @@ package dev.joblib;
 public class TaskFailedException extends JoblibException {
   private static final long serialVersionUID = 1L;
 
+  /** The index of the failed task in the call's input. */
   private final int taskIndex;
+
+  /** The id of the backend the task ran on. */
   private final String backend;
 
   /**

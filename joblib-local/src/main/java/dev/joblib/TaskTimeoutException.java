@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 public class TaskTimeoutException extends TaskFailedException {
   private static final long serialVersionUID = 1L;
 
+  /** The call's timeout that the task exceeded. */
   private final Duration timeout;
 
   /**

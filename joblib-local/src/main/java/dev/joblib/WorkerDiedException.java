@@ -10,8 +10,13 @@ package dev.joblib;
 public class WorkerDiedException extends JoblibException {
   private static final long serialVersionUID = 1L;
 
+  /** The process id of the worker that died. */
   private final long pid;
+
+  /** The worker's exit code; 128 + n when a signal n killed it. */
   private final int exitCode;
+
+  /** The last lines the worker wrote to its standard error. */
   private final String stderrTail;
 
   /**

@@ -105,9 +105,11 @@ class BadInputTest {
         npe("backend(null id)", () -> Parallel.create().backend((String) null), "backend"),
         iae("backend(\"\")", () -> Parallel.create().backend(""), "backend", "''"),
         iae("backend(\"  \")", () -> Parallel.create().backend("  "), "backend", "'  '"),
-        iae(
+        // a JoblibException since issue 13 (the plug-in's jar is missing), no longer an IAE
+        new Case(
             "backend(unknown).run",
             () -> Parallel.create().backend("no-such-backend").run(tasks()),
+            UnknownBackendException.class,
             "backend",
             "no-such-backend"),
         npe(

@@ -37,6 +37,13 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * }
  * }</pre>
  *
+ * <p>The backend is also registered under the id {@value #ID}: {@code
+ * Parallel.create().backend("beam")} (or {@code ParallelConfig}) builds one per call, and the
+ * backend options set with {@code option(name, value)} are Beam pipeline options without the
+ * leading dashes ({@code option("runner", "FlinkRunner")}, {@code option("tempLocation",
+ * "/shared/tmp")}); {@code nJobs} sets the runner's parallelism, and -1 (the default) keeps the
+ * runner's own.
+ *
  * <p>On a cluster the temp location must be a directory every worker can write and the caller can
  * read, such as {@code hdfs://...} (with Beam's {@code beam-sdks-java-io-hadoop-file-system} and
  * the option {@code hdfsConfiguration}) or {@code s3://...} (with {@code

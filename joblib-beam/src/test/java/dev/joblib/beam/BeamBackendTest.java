@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
+import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskFailedException;
-import dev.joblib.beam.internal.UnserializableFailureException;
+import dev.joblib.beam.internal.BeamBackendProvider;
 import dev.joblib.spi.Capability;
 import java.io.IOException;
 import java.io.Serializable;
@@ -103,7 +104,7 @@ class BeamBackendTest {
                           }));
       assertThat(e.taskIndex()).isEqualTo(2);
       assertThat(e.getCause())
-          .isInstanceOf(UnserializableFailureException.class)
+          .isInstanceOf(RemoteTaskException.class)
           .hasMessageContaining(HoldsAThread.class.getName())
           .hasMessageContaining("cannot travel");
     }

@@ -19,6 +19,9 @@ public record BackendSpec(int nJobs, Map<String, String> options, int verbose) {
   /**
    * Validates and copies the settings.
    *
+   * @param nJobs the requested number of workers, not 0
+   * @param options backend-specific options by name
+   * @param verbose joblib's verbosity level
    * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public BackendSpec {

@@ -20,12 +20,25 @@ import java.util.function.IntConsumer;
 public final class Batch implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The batch's number within its call, from 0. */
   private final int sequence;
+
+  /** The index of the first task in the call's input. */
   private final int firstIndex;
+
+  /** The tasks, in input order. */
   private final Task<?>[] tasks;
+
+  /** The call's seed, from which each task's random numbers derive. */
   private final long seed;
+
+  /** The id of the backend that runs this batch. */
   private final String backendId;
+
+  /** The backend id for {@code Parallel} calls made inside the tasks. */
   private final String nestedBackend;
+
+  /** The nesting level of the tasks: 1 for a top-level call. */
   private final int nestingLevel;
 
   /**

@@ -16,12 +16,25 @@ public final class BatchOutcome implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Object[] NO_RESULTS = new Object[0];
 
+  /** The batch's number within its call. */
   private final int sequence;
+
+  /** The index of the batch's first task. */
   private final int firstIndex;
+
+  /** The number of tasks in the batch. */
   private final int size;
+
+  /** The results in task order; none when the batch failed. */
   private final Object[] results;
+
+  /** The index of the task that failed, or -1. */
   private final int failedIndex;
+
+  /** The failed task's exception, or null. */
   private final Throwable failure;
+
+  /** How long the batch ran, in nanoseconds. */
   private final long runNanos;
 
   private BatchOutcome(

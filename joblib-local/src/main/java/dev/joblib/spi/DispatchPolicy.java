@@ -31,6 +31,11 @@ public record DispatchPolicy(
   /**
    * Validates the policy.
    *
+   * @param autoBatching whether {@code batchSize} "auto" tunes the size
+   * @param minBatchDuration batches faster than this grow
+   * @param maxBatchDuration batches slower than this shrink
+   * @param waves whether batches are submitted in waves
+   * @param defaultPreDispatch the {@code pre_dispatch} expression when the user sets none
    * @throws IllegalArgumentException if the durations are not positive and ordered
    */
   public DispatchPolicy {

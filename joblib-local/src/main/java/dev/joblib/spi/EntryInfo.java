@@ -17,6 +17,9 @@ public record EntryInfo(EntryKey key, long sizeBytes, Instant lastAccess) {
   /**
    * Validates the information.
    *
+   * @param key the entry
+   * @param sizeBytes the bytes the entry occupies in the store
+   * @param lastAccess when the entry was last read or written
    * @throws NullPointerException if {@code key} or {@code lastAccess} is null
    * @throws IllegalArgumentException if {@code sizeBytes} is negative
    */

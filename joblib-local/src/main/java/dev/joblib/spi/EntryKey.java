@@ -22,6 +22,8 @@ public record EntryKey(String functionId, String argsId) {
   /**
    * Validates the key.
    *
+   * @param functionId the function's directory below {@code <location>/joblib/}
+   * @param argsId the argument hash
    * @throws NullPointerException if a component is null
    * @throws IllegalArgumentException if a component does not have the form described above
    */

@@ -19,6 +19,8 @@ public record StoreSpec(URI location, Map<String, String> options) {
   /**
    * Validates and copies the settings.
    *
+   * @param location the cache location
+   * @param options store-specific options by name
    * @throws NullPointerException if a component is null
    * @throws IllegalArgumentException if {@code location} has no scheme
    */

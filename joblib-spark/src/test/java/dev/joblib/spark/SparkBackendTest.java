@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
+import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskFailedException;
-import dev.joblib.spark.internal.RemoteTaskException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -85,7 +85,7 @@ class SparkBackendTest {
     assertThat(e.taskIndex()).isEqualTo(4);
     assertThat(e.getCause()).isInstanceOf(RemoteTaskException.class);
     RemoteTaskException copy = (RemoteTaskException) e.getCause();
-    assertThat(copy.originalClass()).isEqualTo(UnserializableFailure.class.getName());
+    assertThat(copy.remoteClassName()).isEqualTo(UnserializableFailure.class.getName());
     assertThat(copy).hasMessageContaining("bad 4");
     assertThat(copy.getStackTrace()).isNotEmpty();
   }

@@ -1,5 +1,7 @@
 package dev.joblib.beam.internal;
 
+import dev.joblib.JoblibException;
+import dev.joblib.RemoteTaskException;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.SerializationCheck;
@@ -113,7 +115,7 @@ final class OutcomeRecords {
       bytes = JavaSerialization.toBytes(failure);
     } catch (IOException | RuntimeException e) {
       try {
-        bytes = JavaSerialization.toBytes(new UnserializableFailureException(failure, e));
+        bytes = JavaSerialization.toBytes(standIn(failure, e));
       } catch (IOException impossible) {
         throw new IllegalStateException("cannot serialize a plain exception", impossible);
       }
@@ -121,6 +123,18 @@ final class OutcomeRecords {
     record.put("failedIndex", index);
     record.put("error", ByteBuffer.wrap(bytes));
     return record;
+  }
+
+  /**
+   * The stand-in for a failure that does not serialize: its copy, with why the original could not
+   * be sent as a suppressed exception.
+   */
+  private static RemoteTaskException standIn(Throwable failure, Exception whyNot) {
+    RemoteTaskException copy = RemoteTaskException.copyOf(failure);
+    copy.addSuppressed(
+        new JoblibException(
+            "the original exception could not be sent back from the Beam worker: " + whyNot));
+    return copy;
   }
 
   private static int unserializableResult(List<Object> results) {

@@ -1,5 +1,7 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.JoblibException;
+import dev.joblib.RemoteTaskException;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import java.io.IOException;
@@ -45,8 +47,11 @@ final class RunBatch extends AbstractFunction1<Iterator<byte[]>, byte[]> impleme
 
   private static BatchOutcome replacement(Batch batch, BatchOutcome outcome, Exception error) {
     if (!outcome.succeeded()) {
-      return BatchOutcome.failure(
-          batch, outcome.failedIndex(), RemoteTaskException.copyOf(outcome.failure()));
+      RemoteTaskException copy = RemoteTaskException.copyOf(outcome.failure());
+      copy.addSuppressed(
+          new JoblibException(
+              "the original exception could not be sent back from the executor: " + error));
+      return BatchOutcome.failure(batch, outcome.failedIndex(), copy);
     }
     List<Object> results = outcome.results();
     for (int i = 0; i < results.size(); i++) {

@@ -1,6 +1,6 @@
-package dev.joblib.beam;
+package dev.joblib.beam.internal;
 
-import dev.joblib.beam.internal.RunnerOptions;
+import dev.joblib.beam.BeamBackend;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
@@ -8,12 +8,12 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * Registers the {@code "beam"} backend. Backend options set with {@code Parallel.option(name,
- * value)} or {@code ParallelConfig} are Beam pipeline options without the leading dashes ({@code
- * option("runner", "FlinkRunner")}, {@code option("tempLocation", "/shared/tmp")}); {@code nJobs}
- * sets the runner's parallelism, and -1 (the default) keeps the runner's own.
- *
- * @since 0.1
+ * Registers the {@code "beam"} backend with {@link java.util.ServiceLoader}; users name it with
+ * {@code backend("beam")} or build a {@link BeamBackend} themselves. Backend options set with
+ * {@code Parallel.option(name, value)} or {@code ParallelConfig} are Beam pipeline options without
+ * the leading dashes ({@code option("runner", "FlinkRunner")}, {@code option("tempLocation",
+ * "/shared/tmp")}); {@code nJobs} sets the runner's parallelism, and -1 (the default) keeps the
+ * runner's own.
  */
 public final class BeamBackendProvider implements ParallelBackendProvider {
   /** Creates the provider; called by {@link java.util.ServiceLoader}. */
