@@ -77,15 +77,15 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
     // java.io.File answers "missing" without an exception: misses are the common case here
     File file = output.toFile();
     long size = file.length();
-    if (size == 0 && !file.isFile()) {
-      if (!file.exists()) {
-        return Optional.empty();
-      }
+    if (size == 0) { // missing, not a file, empty, or published since the first look
       if (!file.isFile()) {
+        if (!file.exists()) {
+          return Optional.empty();
+        }
         throw new UncheckedIOException(
             new IOException("cache entry output " + output + " is not a regular file"));
       }
-      size = file.length(); // published between the two looks
+      size = file.length();
     }
     return Optional.of(new LocalEntry(this, key, output, size));
   }
