@@ -27,6 +27,8 @@ import java.util.Set;
  * NotSerializableException}.
  *
  * <pre>{@code
+ * try {
+ *   out.write(serialize(batch));
  * } catch (IOException e) {                         // the batch did not serialize: say which task
  *   for (int i = 0; i < batch.size(); i++) {
  *     int index = batch.firstIndex() + i;
@@ -37,7 +39,7 @@ import java.util.Set;
  *       return;
  *     }
  *   }
- *   ...
+ * }
  * }</pre>
  *
  * @since 0.1
