@@ -7,6 +7,12 @@ import java.util.Objects;
  * How {@code Joblib.dump} writes: the {@link Compression} and an optional HMAC-SHA256 signing key.
  * Immutable; each {@code with} method returns a copy.
  *
+ * <p>Until {@link #withCompression(Compression)} is called, the compression is chosen from the file
+ * name as joblib does: {@code .z} zlib, {@code .gz} gzip, {@code .xz} xz, {@code .lz4} lz4, {@code
+ * .zst} zstd, each at its default level ({@code .bz2} and {@code .lzma} need a compressor
+ * registered under that name); other names and streams are written uncompressed. A compression
+ * given explicitly, {@link Compression#none()} included, wins over the file name.
+ *
  * <pre>{@code
  * Joblib.dump(model, path, DumpOptions.sign(key).withCompression(Compression.lz4()));
  * Model m = Joblib.load(path, LoadOptions.verify(key));
@@ -15,9 +21,11 @@ import java.util.Objects;
  * @since 0.1
  */
 public final class DumpOptions {
-  private static final DumpOptions DEFAULTS = new DumpOptions(Compression.none(), null);
+  private static final DumpOptions DEFAULTS = new DumpOptions(null, null);
 
+  /** Null until set: then dump chooses from the file name. */
   private final Compression compression;
+
   private final byte[] key;
 
   private DumpOptions(Compression compression, byte[] key) {
@@ -26,7 +34,7 @@ public final class DumpOptions {
   }
 
   /**
-   * Uncompressed and unsigned.
+   * Unsigned, compressed as the file name says (uncompressed for other names and for streams).
    *
    * @return the defaults
    */
@@ -35,7 +43,7 @@ public final class DumpOptions {
   }
 
   /**
-   * Signed with HMAC-SHA256 under {@code key}, uncompressed: a load with {@link
+   * Signed with HMAC-SHA256 under {@code key}, compressed as the file name says: a load with {@link
    * LoadOptions#verify(byte[])} and the same key refuses the file if any byte changed.
    *
    * @param key the secret key, at least 16 bytes (copied)
@@ -81,12 +89,23 @@ public final class DumpOptions {
   }
 
   /**
-   * The compression.
+   * The compression given with {@link #withCompression(Compression)}, or {@link Compression#none()}
+   * if none was given (then a dump to a file chooses it from the file name, see {@link
+   * #compressionFromFileName()}).
    *
    * @return the compression, never null
    */
   public Compression compression() {
-    return compression;
+    return compression == null ? Compression.none() : compression;
+  }
+
+  /**
+   * Whether a dump to a file chooses the compression from the file name, because none was given.
+   *
+   * @return true until {@link #withCompression(Compression)} is called
+   */
+  public boolean compressionFromFileName() {
+    return compression == null;
   }
 
   /**
@@ -104,18 +123,22 @@ public final class DumpOptions {
 
   @Override
   public String toString() {
-    return "DumpOptions[compression=" + compression + ", signed=" + isSigned() + "]";
+    return "DumpOptions[compression="
+        + (compression == null ? "by file name" : compression)
+        + ", signed="
+        + isSigned()
+        + "]";
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof DumpOptions d
-        && d.compression.equals(compression)
+        && Objects.equals(d.compression, compression)
         && Arrays.equals(d.key, key);
   }
 
   @Override
   public int hashCode() {
-    return compression.hashCode() * 31 + Arrays.hashCode(key);
+    return Objects.hashCode(compression) * 31 + Arrays.hashCode(key);
   }
 }

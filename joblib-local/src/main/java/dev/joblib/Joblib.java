@@ -177,13 +177,16 @@ public final class Joblib {
   }
 
   /**
-   * Writes a value to a file, uncompressed (joblib's {@code dump}). See {@link #dump(Object, Path,
-   * DumpOptions)}.
+   * Writes a value to a file (joblib's {@code dump}), compressed as its name says: {@code .z} zlib,
+   * {@code .gz} gzip, {@code .xz} xz, {@code .lz4} lz4, {@code .zst} zstd, each at its default
+   * level; other names are written uncompressed. See {@link #dump(Object, Path, DumpOptions)}.
    *
    * @param value the value: {@code Serializable}, a primitive array or a primitive {@link
    *     java.nio.Buffer}, or null
    * @param path the file, replaced if it exists
    * @throws NullPointerException if {@code path} is null
+   * @throws IllegalArgumentException if the name ends with {@code .bz2} or {@code .lzma} and no
+   *     compressor is registered under {@code "bz2"} or {@code "lzma"}
    * @throws PersistenceException if the value cannot be serialized or the file cannot be written
    */
   public static void dump(Object value, Path path) {
@@ -191,7 +194,8 @@ public final class Joblib {
   }
 
   /**
-   * Writes a value to a file with compression.
+   * Writes a value to a file with compression, whatever its name ({@link Compression#none()} writes
+   * it uncompressed).
    *
    * @param value the value
    * @param path the file, replaced if it exists
@@ -208,19 +212,25 @@ public final class Joblib {
    * 1 KiB or more and all primitive buffers are written after it as raw little-endian blocks, so
    * big arrays are written at disk speed. Every section carries a CRC32C; signed dumps end with an
    * HMAC-SHA256. The file is written under a temporary name and moved into place, so a failure
-   * never leaves a partial file at {@code path}.
+   * never leaves a partial file at {@code path}. Options without a compression choose it from the
+   * file name, as {@link #dump(Object, Path)} does.
    *
    * @param value the value
    * @param path the file, replaced if it exists; missing parent directories are created
    * @param options compression and signing, never null
    * @throws NullPointerException if {@code path} or {@code options} is null
+   * @throws IllegalArgumentException if the options have no compression and the file name asks for
+   *     one that is not registered ({@code .bz2}, {@code .lzma})
    * @throws PersistenceException if the value cannot be serialized or the file cannot be written
    */
   public static void dump(Object value, Path path, DumpOptions options) {
     Check.notNull(path, "path");
     Check.notNull(options, "options");
-    Persistence.dump(
-        value, path, options.compression().name(), options.compression().level(), options.key());
+    Compression compression =
+        options.compressionFromFileName()
+            ? Compression.of(CompressorRegistry.forFileName(path))
+            : options.compression();
+    Persistence.dump(value, path, compression.name(), compression.level(), options.key());
   }
 
   /**

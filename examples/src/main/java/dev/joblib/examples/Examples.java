@@ -27,6 +27,10 @@ public final class Examples {
     JOBS.put("threads-vs-processes", ThreadsVsProcesses::main);
     JOBS.put("cached-parallel", CachedParallel::main);
     JOBS.put("grid-search", GridSearchMemory::main);
+    JOBS.put("process-isolation", ProcessIsolation::main);
+    JOBS.put("dump-load", DumpLoad::main);
+    JOBS.put("prefer", PreferAndCpuCount::main);
+    JOBS.put("memory-verbose", MemoryVerbose::main);
   }
 
   private Examples() {}

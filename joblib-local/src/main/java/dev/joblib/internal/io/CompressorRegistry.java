@@ -1,6 +1,7 @@
 package dev.joblib.internal.io;
 
 import dev.joblib.spi.Compressor;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -17,6 +18,17 @@ public final class CompressorRegistry {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");
   private static final Map<String, Compressor> BY_NAME = load();
+
+  /** joblib's file name extensions (compressor.py) and ".zst", with the compressor each names. */
+  private static final Map<String, String> BY_EXTENSION =
+      Map.of(
+          ".z", "zlib",
+          ".gz", "gzip",
+          ".bz2", "bz2",
+          ".lzma", "lzma",
+          ".xz", "xz",
+          ".lz4", "lz4",
+          ".zst", "zstd");
 
   private CompressorRegistry() {}
 
@@ -127,5 +139,44 @@ public final class CompressorRegistry {
       TreeMap<String, Compressor> copy = new TreeMap<>(BY_NAME);
       return "[none, " + String.join(", ", copy.keySet()) + "]";
     }
+  }
+
+  /**
+   * The compressor a file name asks for by its extension, as joblib's {@code dump} picks it when no
+   * compression is given: {@code .z} zlib, {@code .gz} gzip, {@code .bz2} bz2, {@code .lzma} lzma,
+   * {@code .xz} xz, {@code .lz4} lz4 and {@code .zst} zstd (case-sensitive, as in joblib).
+   *
+   * @param path the file
+   * @return the compressor name, or "none" when the name has no such extension
+   * @throws IllegalArgumentException if the extension names a compressor that is not registered
+   */
+  public static String forFileName(Path path) {
+    Path file = path.getFileName();
+    if (file == null) {
+      return NONE;
+    }
+    String name = file.toString();
+    for (Map.Entry<String, String> e : BY_EXTENSION.entrySet()) {
+      if (name.endsWith(e.getKey())) {
+        String compressor = e.getValue();
+        if (find(compressor) == null) {
+          throw new IllegalArgumentException(
+              "the file name '"
+                  + name
+                  + "' asks for compression '"
+                  + compressor
+                  + "' by its extension '"
+                  + e.getKey()
+                  + "', which is not registered; known: "
+                  + names()
+                  + ". Pass a Compression to dump (Compression.none() for an uncompressed file)"
+                  + " or register '"
+                  + compressor
+                  + "' with Joblib.registerCompressor");
+        }
+        return compressor;
+      }
+    }
+    return NONE;
   }
 }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * One call's memmapping (joblib's {@code max_nbytes}): replaces every primitive array of at least
+ * One call's memmapping (joblib's {@code max_nbytes}): replaces every primitive array of more than
  * {@code threshold} bytes in a batch by a {@link MappedArray}, writing each array once per call
  * however many tasks receive it. The folder is chosen and created only when a first array is
  * written (most calls have none), and removed when the call ends.
@@ -48,7 +48,7 @@ final class MemmapWriter implements UnaryOperator<Object> {
       return value;
     }
     int length = MappedArray.length(value, type);
-    if ((long) length * MappedArray.elementSize(type) < threshold) {
+    if ((long) length * MappedArray.elementSize(type) <= threshold) {
       return value;
     }
     synchronized (this) {

@@ -127,6 +127,21 @@ class CodecTest {
   }
 
   @Test
+  void onlyArraysLargerThanMaxNbytesAreMemmappedAsInJoblib() throws Exception {
+    // joblib memmaps an array when a.nbytes > max_nbytes: one at exactly the limit travels inline
+    MemmapWriter memmap = new MemmapWriter(1024, temp, "boundary");
+    byte[] atLimit = new byte[1024];
+    long[] atLimitLongs = new long[128];
+    assertThat(memmap.apply(atLimit)).isSameAs(atLimit);
+    assertThat(memmap.apply(atLimitLongs)).isSameAs(atLimitLongs);
+    assertThat(memmap.writtenCount()).isZero();
+    byte[] overLimit = new byte[1025];
+    assertThat(memmap.apply(overLimit)).isInstanceOf(MappedArray.class);
+    assertThat(memmap.writtenCount()).isEqualTo(1);
+    memmap.close();
+  }
+
+  @Test
   void leftoversOfDeadParentsAreRemovedAndLiveOnesKept() throws Exception {
     Path dead = Files.createDirectory(temp.resolve(TempFolders.PREFIX + "999999999_x"));
     Files.write(dead.resolve("array0.D"), new byte[8]);
