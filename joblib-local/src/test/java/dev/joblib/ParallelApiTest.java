@@ -273,4 +273,39 @@ class ParallelApiTest {
         .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2))
         .hasCause(nested);
   }
+
+  /** Nests calls {@code levels} deep below the caller, each on two threads at the top. */
+  private static int nest(int levels) {
+    if (levels == 0) {
+      return 0;
+    }
+    return Parallel.create().nJobs(2).map(List.of(levels - 1), ParallelApiTest::nest).get(0) + 1;
+  }
+
+  @Test
+  void callsNestedDeeperThanTheLimitAreRefusedWithOneDepthErrorUnderTheTopTask() {
+    String previous = System.setProperty(NestingDepthException.LIMIT_PROPERTY, "3");
+    try {
+      assertThat(nest(3)).isEqualTo(3);
+      assertThatThrownBy(() -> nest(4))
+          .isExactlyInstanceOf(TaskFailedException.class)
+          .cause() // the levels between pass the depth error up as it is
+          .isExactlyInstanceOf(NestingDepthException.class)
+          .hasMessageContaining("Parallel calls nested 4 deep inside tasks (limit 3")
+          .hasNoCause()
+          .satisfies(e -> assertThat(((NestingDepthException) e).depth()).isEqualTo(4));
+      System.setProperty(NestingDepthException.LIMIT_PROPERTY, "none");
+      assertThatThrownBy(() -> nest(1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(NestingDepthException.LIMIT_PROPERTY)
+          .hasMessageContaining("none");
+    } finally {
+      if (previous == null) {
+        System.clearProperty(NestingDepthException.LIMIT_PROPERTY);
+      } else {
+        System.setProperty(NestingDepthException.LIMIT_PROPERTY, previous);
+      }
+    }
+    assertThat(nest(10)).isEqualTo(10);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.joblib.internal.parallel;
 
+import dev.joblib.NestingDepthException;
 import dev.joblib.Prefer;
 import dev.joblib.Require;
 import dev.joblib.internal.BackendRegistry;
@@ -7,6 +8,7 @@ import dev.joblib.internal.SequentialBackend;
 import dev.joblib.internal.ThreadsBackend;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.Nesting;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.RunningTask;
 import java.util.OptionalLong;
@@ -16,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Resolves a {@code Parallel}'s settings into the {@link CallPlan} of one call: settings set on the
  * instance win over the innermost open {@code ParallelConfig} scope, which wins over the defaults;
  * the backend follows {@code require}/{@code prefer} as joblib does; an effective single job runs
- * on the sequential backend; a call made inside a task runs on that task's nested backend.
+ * on the sequential backend; a call made inside a task runs on that task's nested backend, and one
+ * nested deeper than the limit is refused with a {@link NestingDepthException}.
  */
 public final class CallPlanner {
   private CallPlanner() {}
@@ -31,10 +34,16 @@ public final class CallPlanner {
    * @return the resolved plan
    * @throws IllegalArgumentException if the settings conflict, or a backend does not fit them
    * @throws dev.joblib.UnknownBackendException if no backend has the id
+   * @throws NestingDepthException if the call is nested deeper inside tasks than the limit
    */
   public static CallPlan plan(
       Settings own, Settings scope, KeptBackend backends, OptionalLong total) {
     RunningTask outer = RunningTask.current();
+    int depth = outer == null ? 1 : outer.nesting().depth() + 1;
+    int limit = maxNestingDepth();
+    if (depth > limit) {
+      throw new NestingDepthException(depth, limit);
+    }
     if (outer != null && outer.nestingLevel() > 0) {
       return nestedPlan(own, scope, backends, outer, total);
     }
@@ -70,7 +79,12 @@ public final class CallPlanner {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
     boolean sequential = backend.id().equals(SequentialBackend.ID);
-    return planOn(backend, effective, merged, total, backend.nestedBackend(), sequential ? 0 : 1);
+    return planOn(
+        backend,
+        effective,
+        merged,
+        total,
+        new Nesting(backend.nestedBackend(), sequential ? 0 : 1, depth, 0));
   }
 
   private static CallPlan nestedPlan(
@@ -87,8 +101,39 @@ public final class CallPlanner {
     if (effective == 1 && !sequential) {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
+    Nesting nesting = outer.nesting();
     return planOn(
-        backend, effective, merged, total, SequentialBackend.ID, outer.nestingLevel() + 1);
+        backend,
+        effective,
+        merged,
+        total,
+        new Nesting(SequentialBackend.ID, nesting.level() + 1, nesting.depth() + 1, 0));
+  }
+
+  /**
+   * The nesting-depth limit of this JVM: the system property, else the default.
+   *
+   * @throws IllegalArgumentException if the property is not a positive number
+   */
+  static int maxNestingDepth() {
+    String value = System.getProperty(NestingDepthException.LIMIT_PROPERTY);
+    if (value == null) {
+      return NestingDepthException.DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value.strip());
+      if (limit >= 1) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "system property "
+            + NestingDepthException.LIMIT_PROPERTY
+            + " must be a positive number, got '"
+            + value
+            + "'");
   }
 
   /** The plan for a call on a chosen backend, the rest taken from the merged settings. */
@@ -97,8 +142,7 @@ public final class CallPlanner {
       int effective,
       Settings merged,
       OptionalLong total,
-      String nestedBackend,
-      int nestingLevel) {
+      Nesting nesting) {
     return new CallPlan(
         backend,
         effective,
@@ -108,8 +152,7 @@ public final class CallPlanner {
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
         merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        nestedBackend,
-        nestingLevel);
+        nesting);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.NestingDepthException;
 import dev.joblib.internal.CpuCount;
 import dev.joblib.spi.BackendSpec;
 import java.lang.management.ManagementFactory;
@@ -88,6 +89,10 @@ record ProcessesOptions(
                 }
               }
             });
+    String depthLimit = System.getProperty(NestingDepthException.LIMIT_PROPERTY);
+    if (depthLimit != null) {
+      forwarded.put(NestingDepthException.LIMIT_PROPERTY, depthLimit); // a worker's calls nest too
+    }
     long maxNbytes =
         spec.option(MAX_NBYTES).map(ProcessesOptions::maxNbytes).orElse(DEFAULT_MAX_NBYTES);
     Path temp = spec.option(TEMP_FOLDER).map(Path::of).orElse(null);
