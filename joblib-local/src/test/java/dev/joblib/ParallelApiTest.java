@@ -128,6 +128,24 @@ class ParallelApiTest {
   }
 
   @Test
+  void effectiveNJobsHonoursTheOpenScopeAndItsBackend() {
+    assertThat(Joblib.effectiveNJobs(1)).isEqualTo(1);
+    try (var scope = ParallelConfig.builder().nJobs(3).open()) {
+      assertThat(Joblib.effectiveNJobs(2)).isEqualTo(2); // the argument wins, as on a Parallel
+    }
+    try (var scope = ParallelConfig.use("sequential")) {
+      assertThat(Joblib.effectiveNJobs(4)).isEqualTo(1);
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(1);
+    }
+    try (var scope = ParallelConfig.builder().backend(new BrokenEngine()).open()) {
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(new BrokenEngine().nJobs());
+    }
+    try (var scope = ParallelConfig.use("processes")) {
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(Joblib.cpuCount());
+    }
+  }
+
+  @Test
   void negativeNJobsCountBackFromTheCpus() {
     int cpus = Joblib.cpuCount();
     assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(cpus);
