@@ -35,8 +35,17 @@ public final class Batch implements Serializable {
   /** The id of the backend that runs this batch. */
   private final String backendId;
 
-  /** What {@code Parallel} calls made inside the tasks run by. */
-  private final Nesting nesting;
+  /** The backend id for {@code Parallel} calls made inside the tasks. */
+  private final String nestedBackend;
+
+  /** The nesting level of the tasks: 1 for a top-level call. */
+  private final int nestingLevel;
+
+  /** The nesting depth of the tasks: 1 for a call made outside any task. */
+  private final int nestingDepth;
+
+  /** The thread limit of the tasks' own calls, or 0 when not set. */
+  private final int innerMaxNumThreads;
 
   /**
    * Creates a batch whose tasks' depth is their level (at least 1) and whose calls have no thread
@@ -92,7 +101,11 @@ public final class Batch implements Serializable {
     this.tasks = tasks.toArray(new Task<?>[0]);
     this.seed = seed;
     this.backendId = Objects.requireNonNull(backendId, "backendId");
-    this.nesting = Objects.requireNonNull(nesting, "nesting");
+    Objects.requireNonNull(nesting, "nesting");
+    this.nestedBackend = nesting.backend();
+    this.nestingLevel = nesting.level();
+    this.nestingDepth = nesting.depth();
+    this.innerMaxNumThreads = nesting.innerMaxNumThreads();
   }
 
   /**
@@ -147,7 +160,7 @@ public final class Batch implements Serializable {
    * @return the nested backend's id
    */
   public String nestedBackend() {
-    return nesting.backend();
+    return nestedBackend;
   }
 
   /**
@@ -156,7 +169,7 @@ public final class Batch implements Serializable {
    * @return the level
    */
   public int nestingLevel() {
-    return nesting.level();
+    return nestingLevel;
   }
 
   /**
@@ -165,7 +178,7 @@ public final class Batch implements Serializable {
    * @return the nested backend, level, depth and thread limit
    */
   public Nesting nesting() {
-    return nesting;
+    return new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads);
   }
 
   /**
@@ -200,7 +213,7 @@ public final class Batch implements Serializable {
   public BatchOutcome run(IntConsumer beforeTask) {
     long start = System.nanoTime();
     Object[] results = new Object[tasks.length];
-    RunningTask running = new RunningTask(firstIndex, seed, backendId, nesting);
+    RunningTask running = new RunningTask(firstIndex, seed, backendId, nesting());
     RunningTask previous = RunningTask.enter(running);
     try {
       for (int i = 0; i < tasks.length; i++) {

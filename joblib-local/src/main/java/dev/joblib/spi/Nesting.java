@@ -1,6 +1,5 @@
 package dev.joblib.spi;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -17,8 +16,7 @@ import java.util.Objects;
  *     {@code ParallelConfig.Builder.innerMaxNumThreads}, or 0 when not set
  * @since 0.1
  */
-public record Nesting(String backend, int level, int depth, int innerMaxNumThreads)
-    implements Serializable {
+public record Nesting(String backend, int level, int depth, int innerMaxNumThreads) {
 
   /**
    * Checks the values.
