@@ -27,6 +27,14 @@ final class Check {
     return batchSize;
   }
 
+  static int innerMaxNumThreads(int innerMaxNumThreads) {
+    if (innerMaxNumThreads < 1) {
+      throw new IllegalArgumentException(
+          "innerMaxNumThreads must be at least 1, got " + innerMaxNumThreads);
+    }
+    return innerMaxNumThreads;
+  }
+
   static Duration timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout must not be null");
     if (timeout.isNegative() || timeout.isZero()) {

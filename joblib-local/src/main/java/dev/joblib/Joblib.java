@@ -5,6 +5,8 @@ import dev.joblib.internal.hash.ObjectHasher;
 import dev.joblib.internal.io.CompressorRegistry;
 import dev.joblib.internal.io.Persistence;
 import dev.joblib.internal.io.ReadConfig;
+import dev.joblib.internal.parallel.CallPlanner;
+import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.Compressor;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,16 +130,23 @@ public final class Joblib {
   }
 
   /**
-   * Returns the number of workers a call with this {@code nJobs} gets on the local machine: {@code
-   * nJobs} itself when positive, {@code max(cpuCount() + 1 + nJobs, 1)} when negative. Cluster
-   * backends resolve negative values against the cluster's cores instead.
+   * Returns the number of workers a {@code Parallel.create().nJobs(nJobs)} call made here would get
+   * (joblib's {@code effective_n_jobs}): 1 for 1; else resolved by the backend of the innermost
+   * open {@link ParallelConfig} scope, or the default one, as a call would: on the local backends
+   * {@code nJobs} itself when positive and {@code max(cpuCount() + 1 + nJobs, 1)} when negative, 1
+   * on {@code sequential}; cluster backends count their cores. Inside a task it is what a call
+   * there gets: 1 where nested calls run sequentially, at most the scope's {@code
+   * innerMaxNumThreads} where they run on threads. A backend named by id is created to answer (a
+   * cluster backend may connect to its cluster) and closed again.
    *
    * @param nJobs positive or negative
    * @return at least 1
-   * @throws IllegalArgumentException if {@code nJobs} is 0
+   * @throws IllegalArgumentException if {@code nJobs} is 0, or the scope's settings conflict
+   * @throws UnknownBackendException if the scope names a backend that no provider has
    */
   public static int effectiveNJobs(int nJobs) {
-    return CpuCount.resolve(Check.nJobs(nJobs));
+    return CallPlanner.effectiveNJobs(
+        Settings.EMPTY.withNJobs(Check.nJobs(nJobs)), ParallelConfig.current());
   }
 
   /**

@@ -195,6 +195,27 @@ public final class ParallelConfig {
     }
 
     /**
+     * Limits the threads inside each worker, joblib's {@code inner_max_num_threads}: the {@code
+     * processes} backend sets {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code
+     * MKL_NUM_THREADS}, {@code BLIS_NUM_THREADS}, {@code VECLIB_MAXIMUM_THREADS}, {@code
+     * NUMEXPR_NUM_THREADS} and {@code NUMBA_NUM_THREADS} (and {@code -XX:ActiveProcessorCount}) of
+     * its worker JVMs to it, and a {@code Parallel} call made inside a task of a {@code processes}
+     * or {@code threads} call runs on up to this many threads: its own {@code nJobs}, capped.
+     * Without it, a worker JVM's variables are its share of the CPUs ({@code max(1, cpuCount /
+     * nJobs)}, unless set in this JVM's environment), a call inside a {@code processes} task gets
+     * the threads its {@code nJobs} asks for, and a call inside a {@code threads} task runs
+     * sequentially. Calls nested deeper run sequentially either way.
+     *
+     * @param innerMaxNumThreads at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code innerMaxNumThreads} is less than 1
+     */
+    public Builder innerMaxNumThreads(int innerMaxNumThreads) {
+      settings = settings.withInnerMaxNumThreads(Check.innerMaxNumThreads(innerMaxNumThreads));
+      return this;
+    }
+
+    /**
      * Opens the scope on the current thread.
      *
      * @return the open scope

@@ -195,6 +195,11 @@ class BadInputTest {
             "backend"),
         iae("builder.nJobs(0)", () -> ParallelConfig.builder().nJobs(0), "nJobs", "0"),
         iae(
+            "builder.innerMaxNumThreads(0)",
+            () -> ParallelConfig.builder().innerMaxNumThreads(0),
+            "innerMaxNumThreads",
+            "0"),
+        iae(
             "builder.batchSize(-3)",
             () -> ParallelConfig.builder().batchSize(-3),
             "batchSize",

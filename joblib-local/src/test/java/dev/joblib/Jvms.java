@@ -15,10 +15,21 @@ final class Jvms {
     return new ProcessBuilder(command(main, args)).redirectErrorStream(true).start();
   }
 
+  /** Starts a child JVM with extra JVM flags, such as a small {@code -Xmx}. */
+  static Process start(List<String> jvmFlags, Class<?> main, String... args) throws IOException {
+    return new ProcessBuilder(command(jvmFlags, main, args)).redirectErrorStream(true).start();
+  }
+
   /** The command line {@link #start} runs, for a caller that wraps it (in a shell, say). */
   static List<String> command(Class<?> main, String... args) {
+    return command(List.of(), main, args);
+  }
+
+  /** The command line of a child JVM with extra JVM flags. */
+  static List<String> command(List<String> jvmFlags, Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
     command.add("-Xshare:auto");
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");

@@ -128,6 +128,24 @@ class ParallelApiTest {
   }
 
   @Test
+  void effectiveNJobsHonoursTheOpenScopeAndItsBackend() {
+    assertThat(Joblib.effectiveNJobs(1)).isEqualTo(1);
+    try (var scope = ParallelConfig.builder().nJobs(3).open()) {
+      assertThat(Joblib.effectiveNJobs(2)).isEqualTo(2); // the argument wins, as on a Parallel
+    }
+    try (var scope = ParallelConfig.use("sequential")) {
+      assertThat(Joblib.effectiveNJobs(4)).isEqualTo(1);
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(1);
+    }
+    try (var scope = ParallelConfig.builder().backend(new BrokenEngine()).open()) {
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(new BrokenEngine().nJobs());
+    }
+    try (var scope = ParallelConfig.use("processes")) {
+      assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(Joblib.cpuCount());
+    }
+  }
+
+  @Test
   void negativeNJobsCountBackFromTheCpus() {
     int cpus = Joblib.cpuCount();
     assertThat(Joblib.effectiveNJobs(-1)).isEqualTo(cpus);
@@ -272,5 +290,40 @@ class ParallelApiTest {
         .isInstanceOf(TaskFailedException.class)
         .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2))
         .hasCause(nested);
+  }
+
+  /** Nests calls {@code levels} deep below the caller, each on two threads at the top. */
+  private static int nest(int levels) {
+    if (levels == 0) {
+      return 0;
+    }
+    return Parallel.create().nJobs(2).map(List.of(levels - 1), ParallelApiTest::nest).get(0) + 1;
+  }
+
+  @Test
+  void callsNestedDeeperThanTheLimitAreRefusedWithOneDepthErrorUnderTheTopTask() {
+    String previous = System.setProperty(NestingDepthException.LIMIT_PROPERTY, "3");
+    try {
+      assertThat(nest(3)).isEqualTo(3);
+      assertThatThrownBy(() -> nest(4))
+          .isExactlyInstanceOf(TaskFailedException.class)
+          .cause() // the levels between pass the depth error up as it is
+          .isExactlyInstanceOf(NestingDepthException.class)
+          .hasMessageContaining("Parallel calls nested 4 deep inside tasks (limit 3")
+          .hasNoCause()
+          .satisfies(e -> assertThat(((NestingDepthException) e).depth()).isEqualTo(4));
+      System.setProperty(NestingDepthException.LIMIT_PROPERTY, "none");
+      assertThatThrownBy(() -> nest(1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(NestingDepthException.LIMIT_PROPERTY)
+          .hasMessageContaining("none");
+    } finally {
+      if (previous == null) {
+        System.clearProperty(NestingDepthException.LIMIT_PROPERTY);
+      } else {
+        System.setProperty(NestingDepthException.LIMIT_PROPERTY, previous);
+      }
+    }
+    assertThat(nest(10)).isEqualTo(10);
   }
 }

@@ -3,6 +3,7 @@ package dev.joblib.internal;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.Batch;
+import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.BatchSink;
 import dev.joblib.spi.CallInfo;
 import dev.joblib.spi.Capability;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs every batch in the calling thread, one after the other, when it is submitted. Cancelling (on
- * timeout) interrupts the calling thread while it runs a batch.
+ * Runs every batch in the calling thread, one after the other, when it is submitted; after a failed
+ * batch the rest of a submission is skipped, since the call fails. Cancelling (on timeout)
+ * interrupts the calling thread while it runs a batch.
  */
 public final class SequentialBackend implements ParallelBackend {
   public static final String ID = "sequential";
@@ -79,9 +81,11 @@ public final class SequentialBackend implements ParallelBackend {
           }
           running = Thread.currentThread();
         }
+        BatchOutcome outcome;
         try {
           sink.started(batch);
-          sink.accept(batch.run());
+          outcome = batch.run();
+          sink.accept(outcome);
         } finally {
           synchronized (this) {
             running = null;
@@ -90,6 +94,9 @@ public final class SequentialBackend implements ParallelBackend {
               interruptedByUs = false;
             }
           }
+        }
+        if (!outcome.succeeded()) {
+          return; // fail fast, as the call will: the batches after a failure must not run
         }
       }
     }

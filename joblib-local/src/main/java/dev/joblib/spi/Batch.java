@@ -41,8 +41,15 @@ public final class Batch implements Serializable {
   /** The nesting level of the tasks: 1 for a top-level call. */
   private final int nestingLevel;
 
+  /** The nesting depth of the tasks: 1 for a call made outside any task. */
+  private final int nestingDepth;
+
+  /** The thread limit of the tasks' own calls, or 0 when not set. */
+  private final int innerMaxNumThreads;
+
   /**
-   * Creates a batch.
+   * Creates a batch whose tasks' depth is their level (at least 1) and whose calls have no thread
+   * limit; see {@link #Batch(int, int, List, long, String, Nesting)}.
    *
    * @param sequence the batch's number within its call, from 0
    * @param firstIndex the index of the first task within the call's input
@@ -60,6 +67,32 @@ public final class Batch implements Serializable {
       String backendId,
       String nestedBackend,
       int nestingLevel) {
+    this(
+        sequence,
+        firstIndex,
+        tasks,
+        seed,
+        backendId,
+        new Nesting(nestedBackend, nestingLevel, Math.max(1, nestingLevel), 0));
+  }
+
+  /**
+   * Creates a batch.
+   *
+   * @param sequence the batch's number within its call, from 0
+   * @param firstIndex the index of the first task within the call's input
+   * @param tasks the tasks, in input order; not empty
+   * @param seed the call's seed, from which each task's random numbers derive
+   * @param backendId the id of the backend that runs the batch
+   * @param nesting what {@code Parallel} calls made inside the tasks run by
+   */
+  public Batch(
+      int sequence,
+      int firstIndex,
+      List<? extends Task<?>> tasks,
+      long seed,
+      String backendId,
+      Nesting nesting) {
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one task");
     }
@@ -68,8 +101,11 @@ public final class Batch implements Serializable {
     this.tasks = tasks.toArray(new Task<?>[0]);
     this.seed = seed;
     this.backendId = Objects.requireNonNull(backendId, "backendId");
-    this.nestedBackend = Objects.requireNonNull(nestedBackend, "nestedBackend");
-    this.nestingLevel = nestingLevel;
+    Objects.requireNonNull(nesting, "nesting");
+    this.nestedBackend = nesting.backend();
+    this.nestingLevel = nesting.level();
+    this.nestingDepth = nesting.depth();
+    this.innerMaxNumThreads = nesting.innerMaxNumThreads();
   }
 
   /**
@@ -137,6 +173,15 @@ public final class Batch implements Serializable {
   }
 
   /**
+   * Returns what {@code Parallel} calls made inside the tasks run by.
+   *
+   * @return the nested backend, level, depth and thread limit
+   */
+  public Nesting nesting() {
+    return new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads);
+  }
+
+  /**
    * Returns the id of the backend that runs this batch.
    *
    * @return the backend id
@@ -168,7 +213,7 @@ public final class Batch implements Serializable {
   public BatchOutcome run(IntConsumer beforeTask) {
     long start = System.nanoTime();
     Object[] results = new Object[tasks.length];
-    RunningTask running = new RunningTask(firstIndex, seed, backendId, nestedBackend, nestingLevel);
+    RunningTask running = new RunningTask(firstIndex, seed, backendId, nesting());
     RunningTask previous = RunningTask.enter(running);
     try {
       for (int i = 0; i < tasks.length; i++) {

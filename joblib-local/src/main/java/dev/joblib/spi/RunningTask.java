@@ -18,17 +18,15 @@ public final class RunningTask {
 
   private final long seed;
   private final String backendId;
-  private final String nestedBackend;
-  private final int nestingLevel;
+  private final Nesting nesting;
   private int index;
   private SplittableRandom random;
 
-  RunningTask(int index, long seed, String backendId, String nestedBackend, int nestingLevel) {
+  RunningTask(int index, long seed, String backendId, Nesting nesting) {
     this.index = index;
     this.seed = seed;
     this.backendId = backendId;
-    this.nestedBackend = nestedBackend;
-    this.nestingLevel = nestingLevel;
+    this.nesting = nesting;
   }
 
   /** Makes {@code task} current and returns the one it replaces, for {@link #exit}. */
@@ -86,7 +84,7 @@ public final class RunningTask {
    * @return the nested backend's id
    */
   public String nestedBackend() {
-    return nestedBackend;
+    return nesting.backend();
   }
 
   /**
@@ -96,7 +94,17 @@ public final class RunningTask {
    * @return the level
    */
   public int nestingLevel() {
-    return nestingLevel;
+    return nesting.level();
+  }
+
+  /**
+   * Returns what {@code Parallel} calls made inside the task run by: the nested backend, the level,
+   * the depth the nesting-depth limit counts, and the thread limit.
+   *
+   * @return the task's nesting
+   */
+  public Nesting nesting() {
+    return nesting;
   }
 
   /**

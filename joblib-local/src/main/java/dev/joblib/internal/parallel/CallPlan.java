@@ -1,6 +1,7 @@
 package dev.joblib.internal.parallel;
 
 import dev.joblib.ProgressListener;
+import dev.joblib.spi.Nesting;
 import dev.joblib.spi.ParallelBackend;
 import java.time.Duration;
 
@@ -15,8 +16,8 @@ import java.time.Duration;
  * @param verbose joblib's verbosity level
  * @param progress a listener, or null
  * @param seed the seed of the tasks' random numbers
- * @param nestedBackend the backend id for calls made inside the tasks
- * @param nestingLevel the tasks' nesting level: 0 when they may run parallel calls of their own
+ * @param nesting what calls made inside the tasks run by (its depth is the tasks' depth: above 1
+ *     when this call is itself made inside a task)
  */
 public record CallPlan(
     ParallelBackend backend,
@@ -27,5 +28,4 @@ public record CallPlan(
     int verbose,
     ProgressListener progress,
     long seed,
-    String nestedBackend,
-    int nestingLevel) {}
+    Nesting nesting) {}

@@ -1,12 +1,15 @@
 package dev.joblib.internal.parallel;
 
+import dev.joblib.NestingDepthException;
 import dev.joblib.Prefer;
 import dev.joblib.Require;
 import dev.joblib.internal.BackendRegistry;
+import dev.joblib.internal.CpuCount;
 import dev.joblib.internal.SequentialBackend;
 import dev.joblib.internal.ThreadsBackend;
 import dev.joblib.spi.Capability;
 import dev.joblib.spi.DispatchPolicy;
+import dev.joblib.spi.Nesting;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.RunningTask;
 import java.util.OptionalLong;
@@ -16,7 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Resolves a {@code Parallel}'s settings into the {@link CallPlan} of one call: settings set on the
  * instance win over the innermost open {@code ParallelConfig} scope, which wins over the defaults;
  * the backend follows {@code require}/{@code prefer} as joblib does; an effective single job runs
- * on the sequential backend; a call made inside a task runs on that task's nested backend.
+ * on the sequential backend; a call made inside a task runs on that task's nested backend (threads
+ * up to the scope's {@code innerMaxNumThreads} when set), and one nested deeper than the limit is
+ * refused with a {@link NestingDepthException}.
  */
 public final class CallPlanner {
   private CallPlanner() {}
@@ -31,10 +36,51 @@ public final class CallPlanner {
    * @return the resolved plan
    * @throws IllegalArgumentException if the settings conflict, or a backend does not fit them
    * @throws dev.joblib.UnknownBackendException if no backend has the id
+   * @throws NestingDepthException if the call is nested deeper inside tasks than the limit
    */
   public static CallPlan plan(
       Settings own, Settings scope, KeptBackend backends, OptionalLong total) {
     RunningTask outer = RunningTask.current();
+    int depth = outer == null ? 1 : outer.nesting().depth() + 1;
+    int limit = maxNestingDepth();
+    if (depth > limit) {
+      throw new NestingDepthException(depth, limit);
+    }
+    return resolve(own, scope, backends, total, outer, depth);
+  }
+
+  /**
+   * Returns the number of workers a call with these settings would get here ({@code
+   * Joblib.effectiveNJobs}): the plan's, without running anything; a backend created for the
+   * question is closed again.
+   *
+   * @param own the settings of the would-be call
+   * @param scope the merged settings of the open scopes of the calling thread
+   * @return at least 1
+   * @throws IllegalArgumentException if the settings conflict, or a backend does not fit them
+   * @throws dev.joblib.UnknownBackendException if no backend has the id
+   */
+  public static int effectiveNJobs(Settings own, Settings scope) {
+    if (Integer.valueOf(1).equals(own.nJobs())) {
+      return 1;
+    }
+    RunningTask outer = RunningTask.current();
+    int depth = outer == null ? 1 : outer.nesting().depth() + 1;
+    KeptBackend kept = new KeptBackend(own);
+    try {
+      return resolve(own, scope, kept, OptionalLong.empty(), outer, depth).nJobs();
+    } finally {
+      kept.close();
+    }
+  }
+
+  private static CallPlan resolve(
+      Settings own,
+      Settings scope,
+      KeptBackend backends,
+      OptionalLong total,
+      RunningTask outer,
+      int depth) {
     if (outer != null && outer.nestingLevel() > 0) {
       return nestedPlan(own, scope, backends, outer, total);
     }
@@ -70,15 +116,25 @@ public final class CallPlanner {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
     boolean sequential = backend.id().equals(SequentialBackend.ID);
-    return planOn(backend, effective, merged, total, backend.nestedBackend(), sequential ? 0 : 1);
+    int inner = merged.innerMaxNumThreads() == null ? 0 : merged.innerMaxNumThreads();
+    String nested = backend.nestedBackend();
+    if (inner > 0 && backend.id().equals(ThreadsBackend.ID)) {
+      nested = ThreadsBackend.ID; // threads inside threads: only when asked, up to the limit
+    }
+    return planOn(
+        backend, effective, merged, total, new Nesting(nested, sequential ? 0 : 1, depth, inner));
   }
 
   private static CallPlan nestedPlan(
       Settings own, Settings scope, KeptBackend backends, RunningTask outer, OptionalLong total) {
     Settings merged = scope.overlaidWith(own);
-    String id = outer.nestedBackend();
+    Nesting nesting = outer.nesting();
+    String id = nesting.backend();
     boolean sequential = id.equals(SequentialBackend.ID);
     int requested = sequential || own.nJobs() == null ? 1 : own.nJobs();
+    if (!sequential && nesting.innerMaxNumThreads() > 0) {
+      requested = Math.min(CpuCount.resolve(requested), nesting.innerMaxNumThreads());
+    }
     ParallelBackend backend =
         sequential
             ? new SequentialBackend(SequentialBackend.ID)
@@ -88,7 +144,41 @@ public final class CallPlanner {
       backend = new SequentialBackend(SequentialBackend.ID);
     }
     return planOn(
-        backend, effective, merged, total, SequentialBackend.ID, outer.nestingLevel() + 1);
+        backend,
+        effective,
+        merged,
+        total,
+        new Nesting(
+            SequentialBackend.ID,
+            nesting.level() + 1,
+            nesting.depth() + 1,
+            nesting.innerMaxNumThreads()));
+  }
+
+  /**
+   * The nesting-depth limit of this JVM: the system property, else the default.
+   *
+   * @throws IllegalArgumentException if the property is not a positive number
+   */
+  static int maxNestingDepth() {
+    String value = System.getProperty(NestingDepthException.LIMIT_PROPERTY);
+    if (value == null) {
+      return NestingDepthException.DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value.strip());
+      if (limit >= 1) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "system property "
+            + NestingDepthException.LIMIT_PROPERTY
+            + " must be a positive number, got '"
+            + value
+            + "'");
   }
 
   /** The plan for a call on a chosen backend, the rest taken from the merged settings. */
@@ -97,8 +187,7 @@ public final class CallPlanner {
       int effective,
       Settings merged,
       OptionalLong total,
-      String nestedBackend,
-      int nestingLevel) {
+      Nesting nesting) {
     return new CallPlan(
         backend,
         effective,
@@ -108,8 +197,7 @@ public final class CallPlanner {
         merged.verbose() == null ? 0 : merged.verbose(),
         merged.progress(),
         merged.seed() != null ? merged.seed() : ThreadLocalRandom.current().nextLong(),
-        nestedBackend,
-        nestingLevel);
+        nesting);
   }
 
   /**

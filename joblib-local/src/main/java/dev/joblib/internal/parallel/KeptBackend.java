@@ -82,7 +82,10 @@ public final class KeptBackend {
     int requested = nJobs != null ? nJobs : provider.defaultNJobs();
     BackendSpec spec =
         new BackendSpec(
-            requested, merged.options(), merged.verbose() == null ? 0 : merged.verbose());
+            requested,
+            merged.options(),
+            merged.verbose() == null ? 0 : merged.verbose(),
+            merged.innerMaxNumThreads() == null ? 0 : merged.innerMaxNumThreads());
     if (holder.backend != null && id.equals(holder.id) && spec.equals(holder.spec)) {
       return holder.backend;
     }

@@ -2,6 +2,7 @@ package dev.joblib.internal.parallel;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
+import dev.joblib.NestingDepthException;
 import dev.joblib.ProgressEvent;
 import dev.joblib.Task;
 import dev.joblib.TaskFailedException;
@@ -253,6 +254,10 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       throw fail(timedOut);
     }
     if (!outcome.succeeded()) {
+      if (outcome.failure() instanceof NestingDepthException tooDeep
+          && plan.nesting().depth() > 1) {
+        throw fail(tooDeep); // passed up as is: one stack trace however deep the recursion went
+      }
       if (outcome.failure() instanceof BackendFailedException failed
           && failed.backend().equals(backend.id())) {
         throw fail(failed); // no task failed: this call's backend did (not a nested call's)
@@ -378,14 +383,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       SerializationCheck.requireSerializable(tasks.get(0), "task 0");
     }
     Batch batch =
-        new Batch(
-            nextSequence++,
-            nextIndex,
-            tasks,
-            plan.seed(),
-            backend.id(),
-            plan.nestedBackend(),
-            plan.nestingLevel());
+        new Batch(nextSequence++, nextIndex, tasks, plan.seed(), backend.id(), plan.nesting());
     pending.put(batch.sequence(), new Pending(batch.firstIndex(), System.nanoTime()));
     nextIndex += batch.size();
     inFlightTasks += batch.size();

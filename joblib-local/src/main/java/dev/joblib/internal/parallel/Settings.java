@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param prefer a soft hint, or null
  * @param seed the seed of the tasks' random numbers, or null
  * @param options backend options, never null
+ * @param innerMaxNumThreads the thread limit inside the workers (their nested calls and native
+ *     thread pools), or null
  */
 public record Settings(
     String backendId,
@@ -40,11 +42,13 @@ public record Settings(
     Require require,
     Prefer prefer,
     Long seed,
-    Map<String, String> options) {
+    Map<String, String> options,
+    Integer innerMaxNumThreads) {
 
   /** Nothing set. */
   public static final Settings EMPTY =
-      new Settings(null, null, null, null, null, null, null, null, null, null, null, Map.of());
+      new Settings(
+          null, null, null, null, null, null, null, null, null, null, null, Map.of(), null);
 
   /**
    * Returns these settings with every field that {@code over} sets replaced; options are merged.
@@ -68,7 +72,8 @@ public record Settings(
         pick(over.require, require),
         pick(over.prefer, prefer),
         pick(over.seed, seed),
-        Map.copyOf(merged));
+        Map.copyOf(merged),
+        pick(over.innerMaxNumThreads, innerMaxNumThreads));
   }
 
   private static <T> T pick(T preferred, T fallback) {
@@ -213,6 +218,16 @@ public record Settings(
     return with(d -> d.seed = seed);
   }
 
+  /**
+   * Returns a copy with the thread limit inside the workers set.
+   *
+   * @param innerMaxNumThreads the limit, at least 1
+   * @return the changed copy
+   */
+  public Settings withInnerMaxNumThreads(int innerMaxNumThreads) {
+    return with(d -> d.innerMaxNumThreads = innerMaxNumThreads);
+  }
+
   /** A copy with the changes {@code edit} makes to a mutable draft. */
   private Settings with(Consumer<Draft> edit) {
     Draft draft = new Draft(this);
@@ -234,6 +249,7 @@ public record Settings(
     Prefer prefer;
     Long seed;
     final Map<String, String> options;
+    Integer innerMaxNumThreads;
 
     private Draft(Settings from) {
       backendId = from.backendId;
@@ -248,6 +264,7 @@ public record Settings(
       prefer = from.prefer;
       seed = from.seed;
       options = new HashMap<>(from.options);
+      innerMaxNumThreads = from.innerMaxNumThreads;
     }
 
     private Settings freeze() {
@@ -263,7 +280,8 @@ public record Settings(
           require,
           prefer,
           seed,
-          Map.copyOf(options));
+          Map.copyOf(options),
+          innerMaxNumThreads);
     }
   }
 }

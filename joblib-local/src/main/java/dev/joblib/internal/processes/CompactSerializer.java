@@ -8,6 +8,7 @@ import dev.joblib.Fn4;
 import dev.joblib.Joblib;
 import dev.joblib.Task;
 import dev.joblib.spi.Batch;
+import dev.joblib.spi.Nesting;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -110,8 +111,11 @@ final class CompactSerializer implements Serializer {
     out.writeInt(batch.firstIndex());
     out.writeLong(batch.seed());
     out.writeUTF(batch.backendId());
-    out.writeUTF(batch.nestedBackend());
-    out.writeInt(batch.nestingLevel());
+    Nesting nesting = batch.nesting();
+    out.writeUTF(nesting.backend());
+    out.writeInt(nesting.level());
+    out.writeInt(nesting.depth());
+    out.writeInt(nesting.innerMaxNumThreads());
     List<Task<?>> tasks = batch.tasks();
     out.writeInt(tasks.size());
     Table table = new Table();
@@ -132,8 +136,7 @@ final class CompactSerializer implements Serializer {
     int firstIndex = in.readInt();
     long seed = in.readLong();
     String backendId = in.readUTF();
-    String nested = in.readUTF();
-    int level = in.readInt();
+    Nesting nesting = new Nesting(in.readUTF(), in.readInt(), in.readInt(), in.readInt());
     int size = in.readInt();
     int[] arities = new int[size];
     int[] functions = new int[size];
@@ -163,7 +166,7 @@ final class CompactSerializer implements Serializer {
       }
       tasks.add(task(table[functions[t]], args));
     }
-    return new Batch(sequence, firstIndex, tasks, seed, backendId, nested, level);
+    return new Batch(sequence, firstIndex, tasks, seed, backendId, nesting);
   }
 
   @SuppressWarnings("unchecked")

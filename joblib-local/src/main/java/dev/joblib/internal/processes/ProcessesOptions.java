@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.NestingDepthException;
 import dev.joblib.internal.CpuCount;
 import dev.joblib.spi.BackendSpec;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,8 @@ record ProcessesOptions(
     List<String> jvmArgs,
     Map<String, String> forwardedProperties,
     long maxNbytes,
-    Path tempFolder) {
+    Path tempFolder,
+    int innerMaxNumThreads) {
 
   static final String IDLE_TIMEOUT = "idleTimeout";
   static final String START_TIMEOUT = "startTimeout";
@@ -57,10 +59,12 @@ record ProcessesOptions(
       Duration startTimeout,
       String xmx,
       List<String> jvmArgs,
-      Map<String, String> forwardedProperties) {}
+      Map<String, String> forwardedProperties,
+      int innerMaxNumThreads) {}
 
   PoolKey poolKey() {
-    return new PoolKey(nJobs, idleTimeout, startTimeout, xmx, jvmArgs, forwardedProperties);
+    return new PoolKey(
+        nJobs, idleTimeout, startTimeout, xmx, jvmArgs, forwardedProperties, innerMaxNumThreads);
   }
 
   static ProcessesOptions from(BackendSpec spec) {
@@ -88,11 +92,23 @@ record ProcessesOptions(
                 }
               }
             });
+    String depthLimit = System.getProperty(NestingDepthException.LIMIT_PROPERTY);
+    if (depthLimit != null) {
+      forwarded.put(NestingDepthException.LIMIT_PROPERTY, depthLimit); // a worker's calls nest too
+    }
     long maxNbytes =
         spec.option(MAX_NBYTES).map(ProcessesOptions::maxNbytes).orElse(DEFAULT_MAX_NBYTES);
     Path temp = spec.option(TEMP_FOLDER).map(Path::of).orElse(null);
     return new ProcessesOptions(
-        nJobs, idle, start, xmx, jvmArgs, Map.copyOf(forwarded), maxNbytes, temp);
+        nJobs,
+        idle,
+        start,
+        xmx,
+        jvmArgs,
+        Map.copyOf(forwarded),
+        maxNbytes,
+        temp,
+        spec.innerMaxNumThreads());
   }
 
   /** Option {@code name}'s value: "300", "1.5s", "500ms", "5m" or ISO-8601 ("PT5M"). */
@@ -233,6 +249,7 @@ record ProcessesOptions(
         + (maxNbytes == Long.MAX_VALUE ? "off" : maxNbytes)
         + ", tempFolder="
         + tempFolder
+        + (innerMaxNumThreads > 0 ? ", innerMaxNumThreads=" + innerMaxNumThreads : "")
         + "]";
   }
 }

@@ -33,6 +33,18 @@ final class WorkerPool {
   private static final Map<ProcessesOptions.PoolKey, WorkerPool> POOLS = new ConcurrentHashMap<>();
   private static final AtomicInteger NUMBERS = new AtomicInteger();
   private static final long POLL_MILLIS = 200;
+
+  /** The variables that size native thread pools (joblib's {@code _prepare_worker_env}). */
+  private static final List<String> THREAD_VARIABLES =
+      List.of(
+          "OMP_NUM_THREADS",
+          "OPENBLAS_NUM_THREADS",
+          "MKL_NUM_THREADS",
+          "BLIS_NUM_THREADS",
+          "VECLIB_MAXIMUM_THREADS",
+          "NUMEXPR_NUM_THREADS",
+          "NUMBA_NUM_THREADS");
+
   private static final ScheduledExecutorService REAPER =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -249,7 +261,7 @@ final class WorkerPool {
     cmd.add("-Xmx" + key.xmx());
     boolean userCpus = key.jvmArgs().stream().anyMatch(a -> a.contains("ActiveProcessorCount"));
     if (!userCpus) {
-      cmd.add("-XX:ActiveProcessorCount=" + threadsPerWorker(key.nJobs()));
+      cmd.add("-XX:ActiveProcessorCount=" + threadsPerWorker(key));
     }
     if (key.jvmArgs().stream().noneMatch(a -> a.contains("OutOfMemory"))) {
       cmd.add("-XX:+ExitOnOutOfMemoryError"); // a worker out of memory is replaced, not reused
@@ -279,22 +291,26 @@ final class WorkerPool {
     }
   }
 
+  /** A worker's share of the CPUs. */
   static int threadsPerWorker(int nJobs) {
     return Math.max(1, CpuCount.logical() / nJobs);
   }
 
-  /** joblib's guard against oversubscription: native thread pools sized to a worker's share. */
+  /** A worker's threads: {@code innerMaxNumThreads} if set, else its share of the CPUs. */
+  static int threadsPerWorker(ProcessesOptions.PoolKey key) {
+    return key.innerMaxNumThreads() > 0 ? key.innerMaxNumThreads() : threadsPerWorker(key.nJobs());
+  }
+
+  /**
+   * joblib's guard against oversubscription: native thread pools sized to {@code
+   * innerMaxNumThreads} if set, else to this JVM's value of the variable if set, else to the
+   * worker's share of the CPUs.
+   */
   private static Map<String, String> environment(ProcessesOptions.PoolKey key) {
     Map<String, String> env = new HashMap<>();
-    String threads = String.valueOf(threadsPerWorker(key.nJobs()));
-    for (String name :
-        List.of(
-            "OMP_NUM_THREADS",
-            "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS",
-            "VECLIB_MAXIMUM_THREADS",
-            "NUMEXPR_NUM_THREADS")) {
-      if (System.getenv(name) == null) {
+    String threads = String.valueOf(threadsPerWorker(key));
+    for (String name : THREAD_VARIABLES) {
+      if (key.innerMaxNumThreads() > 0 || System.getenv(name) == null) {
         env.put(name, threads);
       }
     }

@@ -9,6 +9,7 @@ import dev.joblib.Task;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
+import dev.joblib.spi.Nesting;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -60,13 +61,14 @@ class CodecTest {
       tasks.add(delayed(describe, v, shared));
     }
     tasks.add(delayed(() -> "no args"));
-    Batch batch = new Batch(3, 40, tasks, 99L, "processes", "threads", 2);
+    Batch batch = new Batch(3, 40, tasks, 99L, "processes", new Nesting("threads", 2, 5, 3));
     Batch back = (Batch) roundTrip(batch, null);
     assertThat(back.sequence()).isEqualTo(3);
     assertThat(back.firstIndex()).isEqualTo(40);
     assertThat(back.seed()).isEqualTo(99L);
     assertThat(back.nestedBackend()).isEqualTo("threads");
     assertThat(back.nestingLevel()).isEqualTo(2);
+    assertThat(back.nesting()).isEqualTo(new Nesting("threads", 2, 5, 3));
     assertThat(back.size()).isEqualTo(tasks.size());
     for (int i = 0; i < values.length - 1; i++) {
       assertThat(back.tasks().get(i).args().get(0)).isEqualTo(values[i]);
