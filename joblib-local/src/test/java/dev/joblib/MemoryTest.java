@@ -189,6 +189,8 @@ class MemoryTest {
             .version("1");
 
     assertThatThrownBy(() -> failing.apply(1))
+        .isInstanceOf(MemorizedCallException.class)
+        .cause()
         .isInstanceOf(IOException.class)
         .hasMessage("flaky 1");
     assertThat(failing.apply(1)).isEqualTo(2);
