@@ -18,6 +18,24 @@ package dev.joblib;
  */
 public interface MemorizedFn4<A, B, C, D, R> extends Fn4<A, B, C, D, R> {
   /**
+   * Returns the stored result of this call, or computes, stores and returns it. Called like the
+   * function itself (joblib's memoised call), it declares no checked exception: {@code Model m =
+   * fit.apply(params);} compiles in any method.
+   *
+   * @param a the first argument
+   * @param b the second argument
+   * @param c the third argument
+   * @param d the fourth argument
+   * @return the result, may be null
+   * @throws MemorizedCallException if the function has to be computed and throws a checked
+   *     exception, which is its {@linkplain Throwable#getCause() cause}; the function's unchecked
+   *     exceptions and errors pass through unchanged
+   * @throws IllegalArgumentException if an argument cannot be hashed
+   */
+  @Override
+  R apply(A a, B b, C c, D d);
+
+  /**
    * Tells whether the call is in the cache and valid, without computing or loading it (joblib's
    * {@code check_call_in_cache}).
    *
@@ -39,10 +57,11 @@ public interface MemorizedFn4<A, B, C, D, R> extends Fn4<A, B, C, D, R> {
    * @param c the third argument
    * @param d the fourth argument
    * @return a serializable reference to the stored result
-   * @throws Exception whatever the function throws when it has to be computed
+   * @throws MemorizedCallException if the function has to be computed and throws a checked
+   *     exception (the cause); its unchecked exceptions and errors pass through unchanged
    * @throws IllegalArgumentException if an argument cannot be hashed
    */
-  MemorizedResult<R> callAndShelve(A a, B b, C c, D d) throws Exception;
+  MemorizedResult<R> callAndShelve(A a, B b, C c, D d);
 
   /**
    * Deletes every stored result of this function.

@@ -16,11 +16,18 @@ public interface MemorizedResult<R> extends Serializable {
    *
    * @return the result, may be null
    * @throws JoblibException if the entry was cleared or evicted, or cannot be read (the message
-   *     names the function, the argument hash and the location)
+   *     names the function, the argument hash and the location); for a Memory without a location,
+   *     after {@link #clear()}
    */
   R get();
 
-  /** Deletes the entry from the store. Does nothing if it is already gone. */
+  /**
+   * Deletes the entry from the store. Does nothing if it is already gone. A result of a Memory
+   * without a location (joblib's {@code NotMemorizedResult}) holds its value itself: this drops it,
+   * so that {@link #get()} fails afterwards as it does for a stored result.
+   *
+   * @throws java.io.UncheckedIOException if the store cannot delete the entry
+   */
   void clear();
 
   /**

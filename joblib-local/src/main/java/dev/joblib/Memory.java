@@ -67,6 +67,8 @@ public final class Memory implements Serializable {
    * @param location the location, or null for a Memory that caches nothing
    * @return the Memory
    * @throws IllegalArgumentException if the location is malformed or no store handles its scheme
+   * @throws IllegalStateException if the store's library is not on the class path (the message
+   *     names the artifacts to add)
    */
   public static Memory at(String location) {
     return location == null ? NONE : builder().location(location).build();
@@ -78,6 +80,8 @@ public final class Memory implements Serializable {
    * @param location an absolute URI with a scheme, or null for a Memory that caches nothing
    * @return the Memory
    * @throws IllegalArgumentException if no store handles the URI's scheme
+   * @throws IllegalStateException if the store's library is not on the class path (the message
+   *     names the artifacts to add)
    */
   public static Memory at(URI location) {
     return location == null ? NONE : builder().location(location).build();
@@ -391,7 +395,7 @@ public final class Memory implements Serializable {
 
     /**
      * Sets an option of the store (an S3 endpoint, a Hadoop setting...); see the store's
-     * documentation for the names.
+     * documentation for the names. {@link #build()} refuses a name the store does not know.
      *
      * @param name the option's name, never null
      * @param value its value, never null
@@ -417,8 +421,11 @@ public final class Memory implements Serializable {
      *
      * @return the Memory
      * @throws IllegalStateException if settings conflict (mmap with compression; options or
-     *     maxBytes without a location)
-     * @throws IllegalArgumentException if no store handles the location's scheme
+     *     maxBytes without a location), or the store's library is not on the class path (the
+     *     message names the artifacts to add)
+     * @throws IllegalArgumentException if no store handles the location's scheme, or a store option
+     *     is not one the store knows or its value is not valid (the message names the store's
+     *     options)
      */
     public Memory build() {
       Compression c = compression == null ? Compression.none() : compression;
@@ -432,7 +439,10 @@ public final class Memory implements Serializable {
             "maxBytes and store options need a location; this Memory caches nothing");
       }
       if (location != null) {
-        StoreRegistry.provider(location); // fails now, naming the schemes available
+        // a configuration mistake fails now, not as a Memory that never caches: an unknown scheme
+        // (naming the schemes available), a missing library (naming its artifacts), an unknown
+        // or invalid store option (naming the known ones)
+        StoreRegistry.check(location, storeOptions);
       }
       return new Memory(
           MemoryEngine.create(

@@ -229,7 +229,10 @@ public final class Parallel implements AutoCloseable {
 
   /**
    * Sets a backend-specific option (joblib's {@code backend_params}), such as the processes
-   * backend's idle timeout.
+   * backend's idle timeout. The name is checked when a call starts, before any task runs: a name
+   * the backend named next to it does not declare (Python's {@code max_nbytes} for {@code
+   * maxNbytes}), or, with no backend named here or in the scope, a name no backend declares, fails
+   * the call with an {@link IllegalArgumentException} naming the option and the known names.
    *
    * @param name the option's name
    * @param value its value
@@ -411,7 +414,9 @@ public final class Parallel implements AutoCloseable {
    */
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
+    Settings scope = ParallelConfig.current();
+    ParallelConfig.checkOptions(settings, scope);
+    CallPlan plan = CallPlanner.plan(settings, scope, backends, total);
     backends.begin();
     try {
       return new ParallelCall<R>(plan, tasks, total, ordered, backends::end).start();

@@ -1,5 +1,6 @@
 package dev.joblib;
 
+import dev.joblib.internal.BackendRegistry;
 import dev.joblib.internal.parallel.PreDispatch;
 import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
@@ -59,6 +60,25 @@ public final class ParallelConfig {
   static Settings current() {
     Scope top = SCOPES.get().peek();
     return top == null ? Settings.EMPTY : top.merged;
+  }
+
+  /**
+   * Refuses the options of {@code own} that the backend they go with does not declare: the backend
+   * {@code own} names, else the one {@code enclosing} names; options where none is named must be
+   * known to some backend. Options beside a backend instance are the instance's business.
+   *
+   * @param own the settings of a {@code Parallel} or a scope being opened
+   * @param enclosing the merged settings of the scopes around it
+   * @throws IllegalArgumentException if an option is unknown to its backend
+   */
+  static void checkOptions(Settings own, Settings enclosing) {
+    if (own.options().isEmpty()) {
+      return;
+    }
+    Settings named = own.namesBackend() ? own : enclosing;
+    if (named.backendInstance() == null) {
+      BackendRegistry.checkOptions(named.backendId(), own.options().keySet());
+    }
   }
 
   /**
@@ -219,8 +239,12 @@ public final class ParallelConfig {
      * Opens the scope on the current thread.
      *
      * @return the open scope
+     * @throws IllegalArgumentException if an option is not one the backend it goes with declares
+     *     (the backend this scope names, else the enclosing scope's; with none named, some
+     *     backend's); the message names the option and the known names
      */
     public Scope open() {
+      checkOptions(settings, current());
       Deque<Scope> stack = SCOPES.get();
       Scope scope = new Scope(current().overlaidWith(settings), Thread.currentThread());
       stack.push(scope);

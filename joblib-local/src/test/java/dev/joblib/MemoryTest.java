@@ -83,6 +83,27 @@ class MemoryTest {
     assertThat(Memory.at((String) null).location()).isEmpty();
   }
 
+  /**
+   * joblib's {@code NotMemorizedResult}: a Memory without a location keeps the value in the
+   * reference, and its {@code clear()} drops it, so {@code get()} fails as a stored result's does.
+   */
+  @Test
+  void getAfterClearFailsWithOrWithoutALocation() throws Exception {
+    for (Memory memory : List.of(Memory.at((Path) null), Memory.at(location))) {
+      MemorizedResult<Integer> shelved = memory.cache(MemoFunctions.square(log)).callAndShelve(3);
+      assertThat(shelved.get()).as("%s", memory).isEqualTo(9);
+
+      shelved.clear();
+
+      assertThatThrownBy(shelved::get)
+          .as("%s", memory)
+          .isInstanceOf(JoblibException.class)
+          .hasMessageContaining("cleared")
+          .hasMessageContaining(shelved.argsId());
+      shelved.clear(); // again: nothing to do
+    }
+  }
+
   @Test
   void entriesAreLaidOutLikeJoblibsWithMetadata() throws Exception {
     MemorizedFn1<Integer, Integer> square = Memory.at(location).cache(MemoFunctions.square(log));
@@ -168,6 +189,8 @@ class MemoryTest {
             .version("1");
 
     assertThatThrownBy(() -> failing.apply(1))
+        .isInstanceOf(MemorizedCallException.class)
+        .cause()
         .isInstanceOf(IOException.class)
         .hasMessage("flaky 1");
     assertThat(failing.apply(1)).isEqualTo(2);
@@ -280,6 +303,9 @@ class MemoryTest {
       assertThat(square.apply(2)).isEqualTo(4);
       MemorizedResult<Integer> shelved = square.callAndShelve(2);
       assertThat(shelved.get()).isEqualTo(4);
+      // the store cannot delete what it never wrote, but the value kept in this JVM goes
+      assertThatThrownBy(shelved::clear).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(shelved::get).isInstanceOf(JoblibException.class);
 
       assertThat(calls()).hasSize(3);
       assertThat(logs.messages(Level.WARNING)).isNotEmpty();

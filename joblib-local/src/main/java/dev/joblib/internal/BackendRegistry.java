@@ -5,6 +5,7 @@ import dev.joblib.spi.ParallelBackendProvider;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The backends found on the class path with {@link ServiceLoader}, by id. */
@@ -30,6 +31,36 @@ public final class BackendRegistry {
           "backend: unknown backend '" + id + "'; available: " + all().keySet() + "." + hint);
     }
     return provider;
+  }
+
+  /**
+   * Refuses option names the backend they were set for does not declare ({@link
+   * ParallelBackendProvider#optionNames()}). With no backend named next to them ({@code id} null),
+   * refuses names that no declaring backend knows. An unknown id, or a backend that does not
+   * declare its names, is left to the call (which reports the id, or creates the backend that
+   * checks its options itself).
+   *
+   * @param id the backend named next to the options, or null
+   * @param names the option names given
+   * @throws IllegalArgumentException if a name is not known, naming it and the known names
+   */
+  public static void checkOptions(String id, Set<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    if (id != null) {
+      ParallelBackendProvider provider = all().get(id);
+      if (provider != null) {
+        provider
+            .optionNames()
+            .ifPresent(
+                known -> KnownOptions.require("option", "the " + id + " backend", names, known));
+      }
+      return;
+    }
+    Map<String, Set<String>> declared = new TreeMap<>();
+    all().forEach((pid, provider) -> provider.optionNames().ifPresent(k -> declared.put(pid, k)));
+    KnownOptions.requireAny("option", names, declared);
   }
 
   /** Whether a provider is registered under {@code id}. */

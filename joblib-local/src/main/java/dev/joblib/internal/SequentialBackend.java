@@ -12,6 +12,7 @@ import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -124,6 +125,12 @@ public final class SequentialBackend implements ParallelBackend {
     @Override
     public ParallelBackend create(BackendSpec spec) {
       return new SequentialBackend(ID);
+    }
+
+    /** None: the backend has nothing to configure but {@code nJobs}. */
+    @Override
+    public Optional<Set<String>> optionNames() {
+      return Optional.of(Set.of());
     }
   }
 }

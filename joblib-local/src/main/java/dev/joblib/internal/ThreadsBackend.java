@@ -11,6 +11,7 @@ import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -148,6 +149,12 @@ public final class ThreadsBackend implements ParallelBackend {
     @Override
     public ParallelBackend create(BackendSpec spec) {
       return new ThreadsBackend(CpuCount.resolve(spec.nJobs()));
+    }
+
+    /** None: the backend has nothing to configure but {@code nJobs}. */
+    @Override
+    public Optional<Set<String>> optionNames() {
+      return Optional.of(Set.of());
     }
   }
 }

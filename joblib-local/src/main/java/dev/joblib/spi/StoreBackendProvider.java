@@ -2,6 +2,7 @@ package dev.joblib.spi;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +38,35 @@ public interface StoreBackendProvider {
     String scheme = location.getScheme();
     return scheme != null && schemes().contains(scheme.toLowerCase(Locale.ROOT));
   }
+
+  /**
+   * Declares the names of the store options this provider reads from {@link StoreSpec#options()},
+   * so that a Memory given another name ({@code Memory.builder().storeOption(name, value)}) fails
+   * when it is built, with an {@link IllegalArgumentException} naming the option and the known
+   * names, instead of running uncached.
+   *
+   * @return the option names, an empty set for a store that takes none; or empty (the default) when
+   *     the provider does not declare them, because they are open-ended (any Hadoop configuration
+   *     key) or because {@link #check} checks them itself
+   */
+  default Optional<Set<String>> optionNames() {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks, without opening anything and without I/O, that a store for {@code spec} can be opened
+   * in this JVM: the libraries it needs are on the class path and the options are valid. {@code
+   * Memory} calls it when it is built and again before it first opens the store in a JVM (a
+   * worker's class path may lack a jar), and lets these exceptions through: a mistake in the
+   * configuration fails the call that names it, unlike a store that is down, which only costs
+   * recomputations and warnings. The default checks nothing.
+   *
+   * @param spec the location and the store options, never null
+   * @throws IllegalArgumentException if the location or an option is not valid for this store
+   * @throws IllegalStateException if a library the store needs is not on the class path (the
+   *     message names the artifacts to add)
+   */
+  default void check(StoreSpec spec) {}
 
   /**
    * Opens a store. Opening should be cheap and should not fail because the location does not exist

@@ -144,6 +144,8 @@ final class MemoizedCall implements Serializable {
   private GuardedStore store() {
     GuardedStore s = store;
     if (s == null && !storeFailed) {
+      // a missing library or a bad option is a mistake to fix, not an outage to ride out: fail
+      Stores.check(settings);
       try {
         s = Stores.open(settings);
         store = s;

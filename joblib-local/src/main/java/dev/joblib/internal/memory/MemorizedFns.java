@@ -6,6 +6,7 @@ import dev.joblib.Fn1;
 import dev.joblib.Fn2;
 import dev.joblib.Fn3;
 import dev.joblib.Fn4;
+import dev.joblib.MemorizedCallException;
 import dev.joblib.MemorizedFn0;
 import dev.joblib.MemorizedFn1;
 import dev.joblib.MemorizedFn2;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 /**
  * The implementations of {@code MemorizedFn0..4}. Each one only adapts its typed arguments to the
  * one generic {@link MemoizedCall} held by {@link Shell}, which implements everything that does not
- * depend on the arity.
+ * depend on the arity, and wraps a checked exception of the function in a {@link
+ * MemorizedCallException}.
  */
 final class MemorizedFns {
   private MemorizedFns() {}
@@ -42,8 +44,14 @@ final class MemorizedFns {
     abstract S with(MemoizedCall memo);
 
     @SuppressWarnings("unchecked")
-    final R obtain(Callable<Object> compute, Object... args) throws Exception {
-      return (R) memo.call(args, compute);
+    final R obtain(Callable<Object> compute, Object... args) {
+      try {
+        return (R) memo.call(args, compute);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw wrapped(e);
+      }
     }
 
     final boolean inCache(Object... args) {
@@ -51,8 +59,21 @@ final class MemorizedFns {
     }
 
     @SuppressWarnings("unchecked")
-    final MemorizedResult<R> shelve(Callable<Object> compute, Object... args) throws Exception {
-      return (MemorizedResult<R>) (MemorizedResult<?>) memo.callAndShelve(args, compute);
+    final MemorizedResult<R> shelve(Callable<Object> compute, Object... args) {
+      try {
+        return (MemorizedResult<R>) (MemorizedResult<?>) memo.callAndShelve(args, compute);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw wrapped(e);
+      }
+    }
+
+    private MemorizedCallException wrapped(Exception checked) {
+      if (checked instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return new MemorizedCallException(memo.functionId(), checked);
     }
 
     /** Deletes every stored result of this function. */
@@ -97,7 +118,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public R call() throws Exception {
+    public R call() {
       return obtain(fn::call);
     }
 
@@ -112,7 +133,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public MemorizedResult<R> callAndShelve() throws Exception {
+    public MemorizedResult<R> callAndShelve() {
       return shelve(fn::call);
     }
   }
@@ -128,7 +149,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public R apply(A a) throws Exception {
+    public R apply(A a) {
       return obtain(() -> fn.apply(a), a);
     }
 
@@ -143,7 +164,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public MemorizedResult<R> callAndShelve(A a) throws Exception {
+    public MemorizedResult<R> callAndShelve(A a) {
       return shelve(() -> fn.apply(a), a);
     }
   }
@@ -159,7 +180,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public R apply(A a, B b) throws Exception {
+    public R apply(A a, B b) {
       return obtain(() -> fn.apply(a, b), a, b);
     }
 
@@ -174,7 +195,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public MemorizedResult<R> callAndShelve(A a, B b) throws Exception {
+    public MemorizedResult<R> callAndShelve(A a, B b) {
       return shelve(() -> fn.apply(a, b), a, b);
     }
   }
@@ -190,7 +211,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public R apply(A a, B b, C c) throws Exception {
+    public R apply(A a, B b, C c) {
       return obtain(() -> fn.apply(a, b, c), a, b, c);
     }
 
@@ -205,7 +226,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public MemorizedResult<R> callAndShelve(A a, B b, C c) throws Exception {
+    public MemorizedResult<R> callAndShelve(A a, B b, C c) {
       return shelve(() -> fn.apply(a, b, c), a, b, c);
     }
   }
@@ -221,7 +242,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public R apply(A a, B b, C c, D d) throws Exception {
+    public R apply(A a, B b, C c, D d) {
       return obtain(() -> fn.apply(a, b, c, d), a, b, c, d);
     }
 
@@ -236,7 +257,7 @@ final class MemorizedFns {
     }
 
     @Override
-    public MemorizedResult<R> callAndShelve(A a, B b, C c, D d) throws Exception {
+    public MemorizedResult<R> callAndShelve(A a, B b, C c, D d) {
       return shelve(() -> fn.apply(a, b, c, d), a, b, c, d);
     }
   }

@@ -10,8 +10,10 @@ import java.util.Optional;
 
 /**
  * A {@link MemorizedResult}: the store's settings and the entry's key. When the Memory caches
- * nothing it holds the value itself, which then travels with it; when the entry could not be
- * written it keeps the value for this JVM only.
+ * nothing it holds the value itself, which then travels with it (joblib's {@code
+ * NotMemorizedResult}); when the entry could not be written it keeps the value for this JVM only.
+ * {@link #clear()} drops a value held that way too, so {@link #get()} after it fails the same way
+ * whether the value was stored or not.
  */
 final class ShelvedResult<R> implements MemorizedResult<R> {
   private static final long serialVersionUID = 1L;
@@ -22,6 +24,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
   private final Object inline;
   private final transient Object value;
   private final transient boolean hasValue;
+  private volatile boolean cleared;
 
   ShelvedResult(
       MemorySettings settings, String functionId, String argsId, Object value, boolean hasValue) {
@@ -36,23 +39,31 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
   @Override
   @SuppressWarnings("unchecked")
   public R get() {
+    EntryKey key = new EntryKey(functionId, argsId);
     if (settings == null) {
+      if (cleared) {
+        throw new JoblibException(
+            "no value for "
+                + key
+                + ": it was cleared (this Memory has no location: the value lived only in this"
+                + " reference)");
+      }
       return (R) inline;
     }
-    EntryKey key = new EntryKey(functionId, argsId);
+    boolean fallback = hasValue && !cleared;
     StoreBackend store = Stores.open(settings).unguarded();
     Optional<StoredEntry> entry;
     try {
       entry = store.get(key);
     } catch (RuntimeException e) {
-      if (hasValue) {
+      if (fallback) {
         return (R) value;
       }
       throw new JoblibException(
           "cannot read cache entry " + key + " in " + settings.location() + ": " + e, e);
     }
     if (entry.isEmpty()) {
-      if (hasValue) {
+      if (fallback) {
         return (R) value;
       }
       throw new JoblibException(
@@ -67,7 +78,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
       store.touch(key, Instant.now());
       return (R) loaded;
     } catch (RuntimeException e) {
-      if (hasValue) {
+      if (fallback) {
         return (R) value;
       }
       throw new JoblibException(
@@ -77,6 +88,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
 
   @Override
   public void clear() {
+    cleared = true;
     if (settings != null) {
       Stores.open(settings).unguarded().delete(new EntryKey(functionId, argsId));
     }

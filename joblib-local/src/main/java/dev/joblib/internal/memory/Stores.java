@@ -14,6 +14,19 @@ final class Stores {
   private Stores() {}
 
   /**
+   * Checks, without opening it, that the settings' store can be opened in this JVM: a worker's
+   * class path may lack the store's library, or have another version of it.
+   *
+   * @throws IllegalArgumentException if an option is not valid for the store
+   * @throws IllegalStateException if a library the store needs is missing, naming the artifacts
+   */
+  static void check(MemorySettings settings) {
+    if (!OPEN.containsKey(settings.storeId())) {
+      StoreRegistry.check(URI.create(settings.location()), settings.storeOptions());
+    }
+  }
+
+  /**
    * Returns the guarded store for the settings' location, opening it on first use.
    *
    * @throws RuntimeException if the store cannot be opened

@@ -9,6 +9,7 @@ import dev.joblib.spi.Capability;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -92,6 +93,11 @@ public final class ProcessesBackend implements ParallelBackend {
     @Override
     public ParallelBackend create(BackendSpec spec) {
       return new ProcessesBackend(ProcessesOptions.from(spec));
+    }
+
+    @Override
+    public Optional<Set<String>> optionNames() {
+      return Optional.of(ProcessesOptions.NAMES);
     }
   }
 }

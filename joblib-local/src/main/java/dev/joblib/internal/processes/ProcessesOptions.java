@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,11 @@ record ProcessesOptions(
   static final String FORWARD_PROPERTIES = "forwardProperties";
   static final String MAX_NBYTES = "maxNbytes";
   static final String TEMP_FOLDER = "tempFolder";
+
+  /** Every option's name, as the provider declares them. */
+  static final Set<String> NAMES =
+      Set.of(
+          IDLE_TIMEOUT, START_TIMEOUT, XMX, JVM_ARGS, FORWARD_PROPERTIES, MAX_NBYTES, TEMP_FOLDER);
 
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
 

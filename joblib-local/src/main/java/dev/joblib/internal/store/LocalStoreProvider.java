@@ -5,6 +5,7 @@ import dev.joblib.spi.StoreBackendProvider;
 import dev.joblib.spi.StoreSpec;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /** Opens {@link LocalStore}s for {@code file:} locations. */
@@ -15,6 +16,12 @@ public final class LocalStoreProvider implements StoreBackendProvider {
   @Override
   public Set<String> schemes() {
     return Set.of("file");
+  }
+
+  /** None: a directory needs no settings. */
+  @Override
+  public Optional<Set<String>> optionNames() {
+    return Optional.of(Set.of());
   }
 
   @Override

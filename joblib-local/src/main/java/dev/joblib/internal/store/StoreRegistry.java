@@ -1,5 +1,6 @@
 package dev.joblib.internal.store;
 
+import dev.joblib.internal.KnownOptions;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoreBackendProvider;
 import dev.joblib.spi.StoreSpec;
@@ -40,6 +41,29 @@ public final class StoreRegistry {
    */
   public static StoreBackend open(URI location, Map<String, String> options) {
     return provider(location).open(new StoreSpec(location, options));
+  }
+
+  /**
+   * Checks, without opening anything, that a store for the location can be opened in this JVM: its
+   * scheme has a store, the option names are ones the store declares ({@link
+   * StoreBackendProvider#optionNames()}), and the store's own {@link StoreBackendProvider#check}
+   * passes (its libraries are on the class path, the option values are valid).
+   *
+   * @param location the location, with a scheme
+   * @param options the store options
+   * @throws IllegalArgumentException if no store handles the scheme, or an option is not valid
+   * @throws IllegalStateException if a library the store needs is missing, naming the artifacts
+   */
+  public static void check(URI location, Map<String, String> options) {
+    StoreBackendProvider provider = provider(location);
+    String scheme = location.getScheme().toLowerCase(Locale.ROOT);
+    provider
+        .optionNames()
+        .ifPresent(
+            known ->
+                KnownOptions.require(
+                    "store option", "the " + scheme + ": store", options.keySet(), known));
+    provider.check(new StoreSpec(location, options));
   }
 
   /** The provider for a location. */

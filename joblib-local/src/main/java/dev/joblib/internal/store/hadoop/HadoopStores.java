@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -20,9 +19,6 @@ import org.apache.hadoop.fs.Path;
  * (rename or create), and closes the file system with the store.
  */
 final class HadoopStores {
-  /** Store option: the least time between two recorded accesses of one entry (object stores). */
-  static final String TOUCH_INTERVAL = "joblib.touchInterval";
-
   /**
    * File systems whose rename is a copy and delete: entries are single objects written with
    * create-if-absent instead of a renamed directory.
@@ -68,21 +64,7 @@ final class HadoopStores {
               + location
               + "'");
     }
-    Duration touchInterval = Duration.ofMinutes(10);
-    String interval = spec.options().get(TOUCH_INTERVAL);
-    if (interval != null) {
-      try {
-        touchInterval = Duration.parse(interval);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "store option "
-                + TOUCH_INTERVAL
-                + " must be an ISO-8601 duration such as PT10M, got '"
-                + interval
-                + "'",
-            e);
-      }
-    }
+    Duration touchInterval = HadoopStoreProvider.touchInterval(spec.options());
     Configuration conf = configuration(spec.options());
     Path base = new Path(location);
     String scheme = location.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -134,15 +116,8 @@ final class HadoopStores {
     }
     options.forEach(
         (name, value) -> {
-          if (!name.startsWith("joblib.")) {
+          if (!name.startsWith(HadoopStoreProvider.OWN_OPTIONS)) {
             conf.set(name, value);
-          } else if (!name.equals(TOUCH_INTERVAL)) {
-            throw new IllegalArgumentException(
-                "unknown store option '"
-                    + name
-                    + "' for a Hadoop location; options are Hadoop configuration keys"
-                    + " (fs.*, dfs.*, ...) and "
-                    + TOUCH_INTERVAL);
           }
         });
     return conf;

@@ -3,6 +3,7 @@ package dev.joblib.internal.store.s3;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoreBackendProvider;
 import dev.joblib.spi.StoreSpec;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +21,13 @@ public final class S3StoreProvider implements StoreBackendProvider {
   }
 
   @Override
-  public StoreBackend open(StoreSpec spec) {
+  public Optional<Set<String>> optionNames() {
+    return Optional.of(Set.copyOf(S3Settings.OPTIONS));
+  }
+
+  /** The SDK is on the class path, and the bucket and option values parse. */
+  @Override
+  public void check(StoreSpec spec) {
     try {
       Class.forName(
           "software.amazon.awssdk.services.s3.S3Client",
@@ -34,6 +41,12 @@ public final class S3StoreProvider implements StoreBackendProvider {
               + "'; or use an s3a:// location with org.apache.hadoop:hadoop-aws",
           e);
     }
+    S3Settings.parse(spec);
+  }
+
+  @Override
+  public StoreBackend open(StoreSpec spec) {
+    check(spec);
     return S3Store.open(S3Settings.parse(spec));
   }
 }
