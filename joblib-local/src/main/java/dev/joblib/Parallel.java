@@ -50,7 +50,8 @@ import java.util.stream.StreamSupport;
  * #close()}, so a {@code Parallel} in try-with-resources reuses them across calls. One that is
  * never closed does not leak: its idle threads end after a few seconds and its backend is closed
  * once the instance is unreachable. Only one call runs on an instance at a time; a stream counts as
- * running until it is consumed or closed.
+ * running until it is consumed or closed. Closing the instance cancels a call still running on it
+ * (see {@link #close()}).
  *
  * <p><b>Nesting.</b> A {@code Parallel} started inside a task runs on the backend's nested backend
  * (sequential inside {@code threads}, {@code sequential} and distributed tasks), so nested calls
@@ -251,6 +252,8 @@ public final class Parallel implements AutoCloseable {
    * @throws TaskFailedException if a task failed (the first failure found)
    * @throws IllegalArgumentException if a setting is invalid for the chosen backend
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
     Check.notNull(tasks, "tasks");
@@ -266,6 +269,8 @@ public final class Parallel implements AutoCloseable {
    * @throws TaskFailedException if a task failed (the first failure found)
    * @throws IllegalArgumentException if a setting is invalid for the chosen backend
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <R> List<R> run(Iterable<? extends Task<? extends R>> tasks) {
     Check.notNull(tasks, "tasks");
@@ -283,6 +288,8 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code items} or {@code fn} is null
    * @throws TaskFailedException if a call failed (the first failure found)
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <T, R> List<R> map(Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
     Check.notNull(items, "items");
@@ -293,7 +300,8 @@ public final class Parallel implements AutoCloseable {
   /**
    * Runs the tasks and streams their results in input order as they become available (joblib's
    * {@code return_as="generator"}). Close the stream, or consume it fully, to end the call; closing
-   * it early cancels the tasks still running.
+   * it early cancels the tasks still running. If this {@code Parallel} is {@linkplain #close()
+   * closed} first, the stream throws a {@link java.util.concurrent.CancellationException}.
    *
    * @param tasks the tasks, read lazily as the stream is consumed
    * @param <R> the result type
@@ -347,9 +355,15 @@ public final class Parallel implements AutoCloseable {
   }
 
   /**
-   * Stops this instance's workers. The instance stays usable: a later call starts new ones.
-   *
-   * @throws IllegalStateException if a call is still running on this instance
+   * Stops this instance's workers, first cancelling the call still running on it, if any, as
+   * joblib's {@code with Parallel(...)} exit aborts an unfinished generator: queued tasks are
+   * dropped, running ones interrupted where the backend can (threads and the calling thread are
+   * interrupted, {@code processes} kills the worker JVMs running them, Spark cancels the call's job
+   * group, Beam cancels its pipelines). A stream or iterator of that call then throws a {@link
+   * java.util.concurrent.CancellationException} (it does not end as if every result had been seen),
+   * and so does a {@link #run} or {@link #map} blocked in another thread, promptly. Closing never
+   * fails because a call is running, and the instance stays usable: a later call starts new
+   * workers.
    */
   @Override
   public void close() {
@@ -412,11 +426,14 @@ public final class Parallel implements AutoCloseable {
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
     CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
-    backends.begin();
+    long number = backends.begin();
     try {
-      return new ParallelCall<R>(plan, tasks, total, ordered, backends::end).start();
+      ParallelCall<R> call =
+          new ParallelCall<R>(plan, tasks, total, ordered, () -> backends.end(number)).start();
+      backends.started(number, call);
+      return call;
     } catch (RuntimeException | Error e) {
-      backends.end();
+      backends.end(number);
       throw e;
     }
   }

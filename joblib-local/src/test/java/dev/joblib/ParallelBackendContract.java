@@ -24,10 +24,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -384,6 +386,74 @@ public abstract class ParallelBackendContract {
     }
   }
 
+  // --- closing a Parallel while a call runs ----------------------------------------------------
+
+  /**
+   * Closing the instance ends the open call, like joblib's {@code with Parallel(...)} exit: no
+   * exception from {@code close()}, the abandoned iterator then fails with a {@link
+   * CancellationException} (it never ends silently as if every result had been seen), and the
+   * instance serves the next call.
+   */
+  @Test
+  void closingAParallelWithAnOpenStreamCancelsTheCall() {
+    Parallel p = parallel(workers());
+    Iterator<Integer> open;
+    try (p) {
+      open = p.stream(range(1000).stream().map(i -> delayed(x -> x, i))).iterator();
+      assertThat(open.next()).isZero();
+    }
+    assertThatThrownBy(open::hasNext)
+        .isInstanceOf(CancellationException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(open::next).isInstanceOf(CancellationException.class);
+    try (p) {
+      assertThat(p.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+    }
+  }
+
+  /**
+   * A blocking {@code run} in one thread, {@code close()} in another: the run ends promptly with a
+   * {@link CancellationException}, and tasks running in this JVM are interrupted.
+   */
+  @Test
+  void closingAParallelFromAnotherThreadCancelsARunningCall() throws InterruptedException {
+    Probe probe = Probe.create();
+    Parallel p = parallel(workers());
+    List<Task<Integer>> tasks =
+        range(2 * workers()).stream()
+            .map(i -> delayed(x -> markThenSleepRecordingInterrupt(probe, x), i))
+            .collect(Collectors.toList());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                p.run(tasks);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "contract-run");
+    caller.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (probe.count("sleeping-") == 0 && System.nanoTime() < deadline) {
+      pause();
+    }
+    assertThat(probe.count("sleeping-")).as("a task started").isPositive();
+    long start = System.nanoTime();
+    p.close();
+    caller.join(TimeUnit.SECONDS.toMillis(45));
+    assertThat(caller.isAlive()).as("run() still blocked after close()").isFalse();
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(45_000);
+    assertThat(failure.get())
+        .isInstanceOf(CancellationException.class)
+        .hasMessageContaining("closed");
+    assertThat(probe.count("finished-")).isZero();
+    if (capabilities().contains(Capability.SHARED_MEMORY)) {
+      awaitMark(probe, "interrupted-" + firstSleeping(probe));
+    }
+  }
+
   // --- timeout --------------------------------------------------------------------------------
 
   @ParameterizedTest
@@ -629,6 +699,20 @@ public abstract class ParallelBackendContract {
       Thread.currentThread().interrupt();
     }
     return index;
+  }
+
+  static int markThenSleepRecordingInterrupt(Probe probe, int index) {
+    probe.mark("sleeping-" + index);
+    return sleepRecordingInterrupt(probe, index);
+  }
+
+  /** The index of a task that marked "sleeping-". */
+  private static int firstSleeping(Probe probe) {
+    for (int i = 0; ; i++) {
+      if (probe.saw("sleeping-" + i)) {
+        return i;
+      }
+    }
   }
 
   static long draw(int x) {

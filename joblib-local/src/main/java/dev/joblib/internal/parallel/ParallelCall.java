@@ -26,18 +26,24 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One run of a {@code Parallel}: reads the tasks lazily, batches them, feeds the backend, and hands
  * out the results in input order (or completion order), failing fast on the first error.
  *
- * <p>All state is owned by the thread that iterates; backends only add to {@link #events}, and the
- * timeout {@link Watchdog} reads {@link #pending}.
+ * <p>All state is owned by the thread that iterates (it holds {@link #consumer} while inside);
+ * backends only add to {@link #events}, the timeout {@link Watchdog} reads {@link #pending}, and
+ * {@link #abort()} (the owner closing its {@code Parallel}) may come from any thread.
  */
 public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
+  /** Wakes the iterating thread after {@link #abort()}. */
+  private static final Object WAKE = new Object();
+
   /** A batch that ran longer than the timeout; queued by the watchdog. */
   private record TimedOut(int firstIndex) {}
 
@@ -75,7 +81,11 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private final TreeMap<Integer, BatchOutcome> inOrder = new TreeMap<>();
   private final ArrayDeque<BatchOutcome> inCompletionOrder = new ArrayDeque<>();
 
-  private BackendCall call;
+  private final ReentrantLock consumer = new ReentrantLock();
+
+  private volatile BackendCall call;
+  private volatile boolean aborted;
+  private boolean closedWhileRunning;
   private Watchdog.Registration watchdog;
   private int nextIndex;
   private int nextSequence;
@@ -142,9 +152,116 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CancellationException if the {@code Parallel} was closed while this call was running
+   */
   @Override
   public boolean hasNext() {
+    consumer.lock();
+    try {
+      return advance();
+    } catch (RuntimeException e) {
+      throw closedWhileRunning(e);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CancellationException if the {@code Parallel} was closed while this call was running
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public R next() {
+    consumer.lock();
+    try {
+      if (!advance()) {
+        throw new NoSuchElementException("the call has no more results");
+      }
+      return (R) current.get(cursor++);
+    } catch (RuntimeException e) {
+      throw closedWhileRunning(e);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Collects every result in order, copying whole batches at a time.
+   *
+   * @return all results
+   * @throws CancellationException if the {@code Parallel} was closed while this call was running
+   */
+  public List<R> toList() {
+    consumer.lock();
+    try {
+      streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
+      List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
+      while (advance()) {
+        @SuppressWarnings("unchecked")
+        List<R> rest = (List<R>) current.subList(cursor, current.size());
+        out.addAll(rest);
+        cursor = current.size();
+      }
+      return out;
+    } catch (RuntimeException e) {
+      throw closedWhileRunning(e);
+    } finally {
+      release();
+    }
+  }
+
+  /** Stops the call early: cancels what runs and releases the backend call. */
+  @Override
+  public void close() {
+    consumer.lock();
+    try {
+      if (!ended) {
+        if (call != null) {
+          call.cancel();
+        }
+        end();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Ends the call because its {@code Parallel} is being closed; safe from any thread. Cancels the
+   * backend call (queued batches dropped, running ones interrupted where the backend can), wakes
+   * the iterating thread, and ends the call here unless that thread is inside it, in which case it
+   * ends the call itself as soon as it looks. From then on the call's {@code hasNext}, {@code next}
+   * and {@code toList} throw a {@link CancellationException}; a call that had already ended is left
+   * as it was.
+   */
+  public void abort() {
+    aborted = true;
+    BackendCall running = call;
+    if (running != null) {
+      running.cancel();
+    }
+    events.add(WAKE);
+    endIfAborted();
+  }
+
+  /** The loop behind {@link #hasNext()}: true once {@link #current} has a result at the cursor. */
+  private boolean advance() {
     while (true) {
+      if (aborted) {
+        if (!ended) {
+          closedWhileRunning = true;
+          call.cancel();
+          end();
+        }
+        if (closedWhileRunning) {
+          throw closedWhileRunning(null);
+        }
+      }
       if (cursor < current.size()) {
         return true;
       }
@@ -165,41 +282,45 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
   }
 
-  @Override
-  @SuppressWarnings("unchecked")
-  public R next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException("the call has no more results");
+  /** Leaves the call; ends it if an abort came while this thread was inside and could not. */
+  private void release() {
+    consumer.unlock();
+    if (aborted && !consumer.isHeldByCurrentThread()) {
+      endIfAborted();
     }
-    return (R) current.get(cursor++);
+  }
+
+  private void endIfAborted() {
+    if (consumer.tryLock()) {
+      try {
+        if (!ended) {
+          closedWhileRunning = true;
+          end();
+        }
+      } finally {
+        consumer.unlock();
+      }
+    }
   }
 
   /**
-   * Collects every result in order, copying whole batches at a time.
-   *
-   * @return all results
+   * What a failure becomes once the call was closed under the consumer: a {@link
+   * CancellationException} carrying it (a task interrupted by the close, a backend already shut
+   * down) when the close ended the call; the failure itself otherwise.
    */
-  public List<R> toList() {
-    streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
-    List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
-    while (hasNext()) {
-      @SuppressWarnings("unchecked")
-      List<R> rest = (List<R>) current.subList(cursor, current.size());
-      out.addAll(rest);
-      cursor = current.size();
+  private RuntimeException closedWhileRunning(RuntimeException failure) {
+    if (failure instanceof CancellationException || (failure != null && !aborted)) {
+      return failure;
     }
-    return out;
-  }
-
-  /** Stops the call early: cancels what runs and releases the backend call. */
-  @Override
-  public void close() {
-    if (!ended) {
-      if (call != null) {
-        call.cancel();
-      }
-      end();
+    closedWhileRunning = true;
+    CancellationException cancelled =
+        new CancellationException(
+            "the Parallel was closed while this call was running; its remaining results were"
+                + " discarded");
+    if (failure != null) {
+      cancelled.initCause(failure);
     }
+    return cancelled;
   }
 
   private BatchOutcome nextCompleted() {
@@ -240,6 +361,9 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private void handle(Object event) {
+    if (event == WAKE) {
+      return;
+    }
     if (event instanceof TimedOut timedOut) {
       throw fail(new TaskTimeoutException(timedOut.firstIndex(), backend.id(), plan.timeout()));
     }
