@@ -425,9 +425,9 @@ public final class Parallel implements AutoCloseable {
    */
   private <R> ParallelCall<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
-    long number = backends.begin();
+    long number = backends.begin(); // before planning: a plan may replace the kept backend
     try {
+      CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
       ParallelCall<R> call =
           new ParallelCall<R>(plan, tasks, total, ordered, () -> backends.end(number)).start();
       backends.started(number, call);
