@@ -40,11 +40,12 @@ import java.util.stream.StreamSupport;
  * batching.
  *
  * <p><b>Execution.</b> Tasks are read from the input lazily (at most {@linkplain
- * #preDispatch(String) preDispatch} ahead of the results), grouped into batches, and run by the
- * backend. Results come back in input order ({@link #run}, {@link #map}, {@link #stream}) or in
- * completion order ({@link #streamUnordered}). The first failure stops dispatching, cancels what is
- * queued or running and is thrown as a {@link TaskFailedException} carrying the task index and the
- * original exception; later results are discarded.
+ * #preDispatch(String) preDispatch} ahead of the results; with one job, as in joblib, a batch is
+ * read only after the previous one ran and its results were handed out), grouped into batches, and
+ * run by the backend. Results come back in input order ({@link #run}, {@link #map}, {@link
+ * #stream}) or in completion order ({@link #streamUnordered}). The first failure stops dispatching,
+ * cancels what is queued or running and is thrown as a {@link TaskFailedException} carrying the
+ * task index and the original exception; later results are discarded.
  *
  * <p><b>Workers.</b> The backend's workers start with the first call and stay until {@link
  * #close()}, so a {@code Parallel} in try-with-resources reuses them across calls. One that is
@@ -130,7 +131,8 @@ public final class Parallel implements AutoCloseable {
   /**
    * Sets how many tasks are read from the input ahead of the results: {@code "all"}, a whole
    * number, or an arithmetic expression in {@code n_jobs} such as {@code "3*n_jobs"}. The default
-   * is {@code "2*n_jobs"}.
+   * is {@code "2*n_jobs"}. A call whose effective {@code nJobs} is 1 ignores it, as joblib does: it
+   * reads one batch (one task unless {@link #batchSize(int)} is larger) after the previous one ran.
    *
    * @param expression the window
    * @return a copy with this setting

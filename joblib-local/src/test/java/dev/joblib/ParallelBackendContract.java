@@ -17,6 +17,7 @@ import dev.joblib.spi.ParallelBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -309,6 +310,54 @@ public abstract class ParallelBackendContract {
       long read = produced.get();
       assertThat(read).isLessThanOrEqualTo(probe.count("done-") + 4 * workers() + 2);
     }
+  }
+
+  /**
+   * With one job joblib runs the input lazily one task at a time: produce task 0, run it, hand out
+   * its result, produce task 1, ... (its sequential path); so does every backend here when the
+   * effective nJobs is 1, with a batch size of 1 or automatic batching.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "run-batchSize-1", "stream", "stream-batchSize-1"})
+  void oneJobReadsTheNextTaskOnlyAfterThePreviousOneRan(String how) {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Iterator<Task<Integer>> input =
+        new Iterator<>() {
+          int i;
+
+          @Override
+          public boolean hasNext() {
+            return i < 4;
+          }
+
+          @Override
+          public Task<Integer> next() {
+            log.add("produced-" + i);
+            return delayed(
+                x -> {
+                  log.add("ran-" + x);
+                  return x;
+                },
+                i++);
+          }
+        };
+    Iterable<Task<Integer>> tasks = () -> input;
+    Parallel p = how.endsWith("batchSize-1") ? parallel(1).batchSize(1) : parallel(1);
+    List<String> expected = new ArrayList<>();
+    if (how.startsWith("run")) {
+      assertThat(p.run(tasks)).containsExactly(0, 1, 2, 3);
+      for (int i = 0; i < 4; i++) {
+        expected.addAll(List.of("produced-" + i, "ran-" + i));
+      }
+    } else {
+      try (Stream<Integer> results = p.stream(tasks)) {
+        results.forEach(x -> log.add("got-" + x));
+      }
+      for (int i = 0; i < 4; i++) {
+        expected.addAll(List.of("produced-" + i, "ran-" + i, "got-" + i));
+      }
+    }
+    assertThat(log).isEqualTo(expected);
   }
 
   @Test

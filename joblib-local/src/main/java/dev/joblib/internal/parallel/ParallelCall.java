@@ -411,6 +411,15 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       // stream's memory stays bounded and batches do not keep growing ahead of it
       return;
     }
+    if (plan.nJobs() == 1) {
+      // joblib's sequential path: the next batch is read only once the previous one has run and
+      // its results are handed out, so input, tasks and results strictly alternate
+      Batch batch = inFlightBatches == 0 ? nextBatch() : null;
+      if (batch != null) {
+        submit(List.of(batch));
+      }
+      return;
+    }
     if (policy.waves()) {
       if (inFlightBatches == 0) {
         submit(nextWave());
