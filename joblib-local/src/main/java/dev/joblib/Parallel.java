@@ -1,9 +1,9 @@
 package dev.joblib;
 
+import dev.joblib.internal.parallel.CallHandle;
 import dev.joblib.internal.parallel.CallPlan;
 import dev.joblib.internal.parallel.CallPlanner;
 import dev.joblib.internal.parallel.KeptBackend;
-import dev.joblib.internal.parallel.ParallelCall;
 import dev.joblib.internal.parallel.PreDispatch;
 import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
@@ -377,13 +377,13 @@ public final class Parallel implements AutoCloseable {
     return "Parallel(n_jobs=" + (settings.nJobs() == null ? "unset" : settings.nJobs()) + ")";
   }
 
-  private static <R> List<R> collect(ParallelCall<R> call) {
+  private static <R> List<R> collect(CallHandle<R> call) {
     try (call) {
       return call.toList();
     }
   }
 
-  private static <R> Stream<R> asStream(ParallelCall<R> call) {
+  private static <R> Stream<R> asStream(CallHandle<R> call) {
     Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(call, Spliterator.ORDERED);
     return StreamSupport.stream(spliterator, false).onClose(call::close);
   }
@@ -410,7 +410,7 @@ public final class Parallel implements AutoCloseable {
     return items instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
   }
 
-  private <R> ParallelCall<R> startStream(
+  private <R> CallHandle<R> startStream(
       Stream<? extends Task<? extends R>> tasks, boolean ordered) {
     Spliterator<? extends Task<? extends R>> spliterator = tasks.spliterator();
     long size = spliterator.getExactSizeIfKnown();
@@ -425,13 +425,13 @@ public final class Parallel implements AutoCloseable {
    * settings and the scope's as immutable values, and the kept backend; it needs no package-private
    * member of this package.
    */
-  private <R> ParallelCall<R> start(
+  private <R> CallHandle<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
     long number = backends.begin(); // before planning: a plan may replace the kept backend
     try {
       CallPlan plan = CallPlanner.plan(settings, ParallelConfig.current(), backends, total);
-      ParallelCall<R> call =
-          new ParallelCall<R>(plan, tasks, total, ordered, () -> backends.end(number)).start();
+      CallHandle<R> call =
+          CallHandle.start(plan, tasks, total, ordered, () -> backends.end(number));
       backends.started(number, call);
       return call;
     } catch (RuntimeException | Error e) {

@@ -21,7 +21,7 @@ public final class KeptBackend {
   private final Holder holder = new Holder();
   private boolean running;
   private long calls;
-  private ParallelCall<?> open;
+  private CallHandle<?> open;
   private boolean registered;
 
   /**
@@ -56,7 +56,7 @@ public final class KeptBackend {
    * @param number the call's number from {@link #begin()}
    * @param call the started call
    */
-  public void started(long number, ParallelCall<?> call) {
+  public void started(long number, CallHandle<?> call) {
     synchronized (this) {
       if (running && number == calls) {
         open = call;
@@ -79,11 +79,11 @@ public final class KeptBackend {
   }
 
   /**
-   * Aborts the running call, if any (see {@link ParallelCall#abort()}), then closes the kept
-   * backend; a later call creates a new one. Never fails because a call is running.
+   * Aborts the running call, if any (see {@link CallHandle#abort()}), then closes the kept backend;
+   * a later call creates a new one. Never fails because a call is running.
    */
   public void close() {
-    ParallelCall<?> call;
+    CallHandle<?> call;
     synchronized (this) {
       call = open;
       open = null;
