@@ -1,9 +1,9 @@
 package dev.joblib;
 
+import dev.joblib.internal.parallel.CallHandle;
 import dev.joblib.internal.parallel.CallPlan;
 import dev.joblib.internal.parallel.CallPlanner;
 import dev.joblib.internal.parallel.KeptBackend;
-import dev.joblib.internal.parallel.ParallelCall;
 import dev.joblib.internal.parallel.PreDispatch;
 import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
@@ -40,17 +40,19 @@ import java.util.stream.StreamSupport;
  * batching.
  *
  * <p><b>Execution.</b> Tasks are read from the input lazily (at most {@linkplain
- * #preDispatch(String) preDispatch} ahead of the results), grouped into batches, and run by the
- * backend. Results come back in input order ({@link #run}, {@link #map}, {@link #stream}) or in
- * completion order ({@link #streamUnordered}). The first failure stops dispatching, cancels what is
- * queued or running and is thrown as a {@link TaskFailedException} carrying the task index and the
- * original exception; later results are discarded.
+ * #preDispatch(String) preDispatch} ahead of the results; with one job, as in joblib, a batch is
+ * read only after the previous one ran and its results were handed out), grouped into batches, and
+ * run by the backend. Results come back in input order ({@link #run}, {@link #map}, {@link
+ * #stream}) or in completion order ({@link #streamUnordered}). The first failure stops dispatching,
+ * cancels what is queued or running and is thrown as a {@link TaskFailedException} carrying the
+ * task index and the original exception; later results are discarded.
  *
  * <p><b>Workers.</b> The backend's workers start with the first call and stay until {@link
  * #close()}, so a {@code Parallel} in try-with-resources reuses them across calls. One that is
  * never closed does not leak: its idle threads end after a few seconds and its backend is closed
  * once the instance is unreachable. Only one call runs on an instance at a time; a stream counts as
- * running until it is consumed or closed.
+ * running until it is consumed or closed. Closing the instance cancels a call still running on it
+ * (see {@link #close()}).
  *
  * <p><b>Nesting.</b> A {@code Parallel} started inside a task runs on the backend's nested backend
  * (sequential inside {@code threads}, {@code sequential} and distributed tasks), so nested calls
@@ -129,7 +131,8 @@ public final class Parallel implements AutoCloseable {
   /**
    * Sets how many tasks are read from the input ahead of the results: {@code "all"}, a whole
    * number, or an arithmetic expression in {@code n_jobs} such as {@code "3*n_jobs"}. The default
-   * is {@code "2*n_jobs"}.
+   * is {@code "2*n_jobs"}. A call whose effective {@code nJobs} is 1 ignores it, as joblib does: it
+   * reads one batch (one task unless {@link #batchSize(int)} is larger) after the previous one ran.
    *
    * @param expression the window
    * @return a copy with this setting
@@ -254,6 +257,8 @@ public final class Parallel implements AutoCloseable {
    * @throws TaskFailedException if a task failed (the first failure found)
    * @throws IllegalArgumentException if a setting is invalid for the chosen backend
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
     Check.notNull(tasks, "tasks");
@@ -269,6 +274,8 @@ public final class Parallel implements AutoCloseable {
    * @throws TaskFailedException if a task failed (the first failure found)
    * @throws IllegalArgumentException if a setting is invalid for the chosen backend
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <R> List<R> run(Iterable<? extends Task<? extends R>> tasks) {
     Check.notNull(tasks, "tasks");
@@ -286,6 +293,8 @@ public final class Parallel implements AutoCloseable {
    * @throws NullPointerException if {@code items} or {@code fn} is null
    * @throws TaskFailedException if a call failed (the first failure found)
    * @throws IllegalStateException if another call is running on this instance
+   * @throws java.util.concurrent.CancellationException if this instance is {@linkplain #close()
+   *     closed} by another thread while the call runs
    */
   public <T, R> List<R> map(Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
     Check.notNull(items, "items");
@@ -296,7 +305,8 @@ public final class Parallel implements AutoCloseable {
   /**
    * Runs the tasks and streams their results in input order as they become available (joblib's
    * {@code return_as="generator"}). Close the stream, or consume it fully, to end the call; closing
-   * it early cancels the tasks still running.
+   * it early cancels the tasks still running. If this {@code Parallel} is {@linkplain #close()
+   * closed} first, the stream throws a {@link java.util.concurrent.CancellationException}.
    *
    * @param tasks the tasks, read lazily as the stream is consumed
    * @param <R> the result type
@@ -350,9 +360,15 @@ public final class Parallel implements AutoCloseable {
   }
 
   /**
-   * Stops this instance's workers. The instance stays usable: a later call starts new ones.
-   *
-   * @throws IllegalStateException if a call is still running on this instance
+   * Stops this instance's workers, first cancelling the call still running on it, if any, as
+   * joblib's {@code with Parallel(...)} exit aborts an unfinished generator: queued tasks are
+   * dropped, running ones interrupted where the backend can (threads and the calling thread are
+   * interrupted, {@code processes} kills the worker JVMs running them, Spark cancels the call's job
+   * group, Beam cancels its pipelines). A stream or iterator of that call then throws a {@link
+   * java.util.concurrent.CancellationException} (it does not end as if every result had been seen),
+   * and so does a {@link #run} or {@link #map} blocked in another thread, promptly. Closing never
+   * fails because a call is running, and the instance stays usable: a later call starts new
+   * workers.
    */
   @Override
   public void close() {
@@ -364,13 +380,13 @@ public final class Parallel implements AutoCloseable {
     return "Parallel(n_jobs=" + (settings.nJobs() == null ? "unset" : settings.nJobs()) + ")";
   }
 
-  private static <R> List<R> collect(ParallelCall<R> call) {
+  private static <R> List<R> collect(CallHandle<R> call) {
     try (call) {
       return call.toList();
     }
   }
 
-  private static <R> Stream<R> asStream(ParallelCall<R> call) {
+  private static <R> Stream<R> asStream(CallHandle<R> call) {
     Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(call, Spliterator.ORDERED);
     return StreamSupport.stream(spliterator, false).onClose(call::close);
   }
@@ -397,7 +413,7 @@ public final class Parallel implements AutoCloseable {
     return items instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
   }
 
-  private <R> ParallelCall<R> startStream(
+  private <R> CallHandle<R> startStream(
       Stream<? extends Task<? extends R>> tasks, boolean ordered) {
     Spliterator<? extends Task<? extends R>> spliterator = tasks.spliterator();
     long size = spliterator.getExactSizeIfKnown();
@@ -412,16 +428,19 @@ public final class Parallel implements AutoCloseable {
    * settings and the scope's as immutable values, and the kept backend; it needs no package-private
    * member of this package.
    */
-  private <R> ParallelCall<R> start(
+  private <R> CallHandle<R> start(
       Iterator<? extends Task<? extends R>> tasks, OptionalLong total, boolean ordered) {
-    Settings scope = ParallelConfig.current();
-    ParallelConfig.checkOptions(settings, scope);
-    CallPlan plan = CallPlanner.plan(settings, scope, backends, total);
-    backends.begin();
+    long number = backends.begin(); // before planning: a plan may replace the kept backend
     try {
-      return new ParallelCall<R>(plan, tasks, total, ordered, backends::end).start();
+      Settings scope = ParallelConfig.current();
+      ParallelConfig.checkOptions(settings, scope);
+      CallPlan plan = CallPlanner.plan(settings, scope, backends, total);
+      CallHandle<R> call =
+          CallHandle.start(plan, tasks, total, ordered, () -> backends.end(number));
+      backends.started(number, call);
+      return call;
     } catch (RuntimeException | Error e) {
-      backends.end();
+      backends.end(number);
       throw e;
     }
   }

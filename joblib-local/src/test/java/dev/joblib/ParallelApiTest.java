@@ -3,6 +3,7 @@ package dev.joblib;
 import static dev.joblib.Joblib.delayed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
@@ -15,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -205,6 +208,38 @@ class ParallelApiTest {
       Thread.sleep(100);
     }
     assertThat(liveJoblibThreads()).isZero();
+  }
+
+  /**
+   * A call refused because another runs on the instance must not touch that call's backend: here
+   * the second call's scope asks for another pool size, which would replace the kept pool.
+   */
+  @Test
+  void aRefusedSecondCallLeavesTheRunningCallsBackendAlone() {
+    List<Integer> xs = IntStream.range(0, 40).boxed().collect(Collectors.toList());
+    try (Parallel p = Parallel.create()) {
+      Iterator<Integer> first;
+      try (ParallelConfig.Scope two = ParallelConfig.builder().backend("threads").nJobs(2).open()) {
+        first =
+            p.<Integer>stream(xs.stream().map(i -> delayed(ParallelApiTest::slowIdentity, i)))
+                .iterator();
+        assertThat(first.next()).isZero();
+      }
+      try (ParallelConfig.Scope three =
+          ParallelConfig.builder().backend("threads").nJobs(3).open()) {
+        assertThatThrownBy(() -> p.map(List.of(1, 2), x -> x))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("already running");
+      }
+      List<Integer> rest = new ArrayList<>();
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> first.forEachRemaining(rest::add));
+      assertThat(rest).isEqualTo(xs.subList(1, xs.size()));
+    }
+  }
+
+  static int slowIdentity(int x) throws InterruptedException {
+    Thread.sleep(20);
+    return x;
   }
 
   private static long liveJoblibThreads() {

@@ -17,6 +17,7 @@ import dev.joblib.spi.ParallelBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -24,10 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -309,6 +312,54 @@ public abstract class ParallelBackendContract {
     }
   }
 
+  /**
+   * With one job joblib runs the input lazily one task at a time: produce task 0, run it, hand out
+   * its result, produce task 1, ... (its sequential path); so does every backend here when the
+   * effective nJobs is 1, with a batch size of 1 or automatic batching.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "run-batchSize-1", "stream", "stream-batchSize-1"})
+  void oneJobReadsTheNextTaskOnlyAfterThePreviousOneRan(String how) {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Iterator<Task<Integer>> input =
+        new Iterator<>() {
+          int i;
+
+          @Override
+          public boolean hasNext() {
+            return i < 4;
+          }
+
+          @Override
+          public Task<Integer> next() {
+            log.add("produced-" + i);
+            return delayed(
+                x -> {
+                  log.add("ran-" + x);
+                  return x;
+                },
+                i++);
+          }
+        };
+    Iterable<Task<Integer>> tasks = () -> input;
+    Parallel p = how.endsWith("batchSize-1") ? parallel(1).batchSize(1) : parallel(1);
+    List<String> expected = new ArrayList<>();
+    if (how.startsWith("run")) {
+      assertThat(p.run(tasks)).containsExactly(0, 1, 2, 3);
+      for (int i = 0; i < 4; i++) {
+        expected.addAll(List.of("produced-" + i, "ran-" + i));
+      }
+    } else {
+      try (Stream<Integer> results = p.stream(tasks)) {
+        results.forEach(x -> log.add("got-" + x));
+      }
+      for (int i = 0; i < 4; i++) {
+        expected.addAll(List.of("produced-" + i, "ran-" + i, "got-" + i));
+      }
+    }
+    assertThat(log).isEqualTo(expected);
+  }
+
   @Test
   void orderedStreamGivesEveryResultInInputOrder() {
     try (Stream<Integer> results =
@@ -381,6 +432,74 @@ public abstract class ParallelBackendContract {
         assertThat(results.findFirst()).contains(0);
       }
       assertThat(p.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+    }
+  }
+
+  // --- closing a Parallel while a call runs ----------------------------------------------------
+
+  /**
+   * Closing the instance ends the open call, like joblib's {@code with Parallel(...)} exit: no
+   * exception from {@code close()}, the abandoned iterator then fails with a {@link
+   * CancellationException} (it never ends silently as if every result had been seen), and the
+   * instance serves the next call.
+   */
+  @Test
+  void closingAParallelWithAnOpenStreamCancelsTheCall() {
+    Parallel p = parallel(workers());
+    Iterator<Integer> open;
+    try (p) {
+      open = p.stream(range(1000).stream().map(i -> delayed(x -> x, i))).iterator();
+      assertThat(open.next()).isZero();
+    }
+    assertThatThrownBy(open::hasNext)
+        .isInstanceOf(CancellationException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(open::next).isInstanceOf(CancellationException.class);
+    try (p) {
+      assertThat(p.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+    }
+  }
+
+  /**
+   * A blocking {@code run} in one thread, {@code close()} in another: the run ends promptly with a
+   * {@link CancellationException}, and tasks running in this JVM are interrupted.
+   */
+  @Test
+  void closingAParallelFromAnotherThreadCancelsARunningCall() throws InterruptedException {
+    Probe probe = Probe.create();
+    Parallel p = parallel(workers());
+    List<Task<Integer>> tasks =
+        range(2 * workers()).stream()
+            .map(i -> delayed(x -> markThenSleepRecordingInterrupt(probe, x), i))
+            .collect(Collectors.toList());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                p.run(tasks);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "contract-run");
+    caller.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (probe.count("sleeping-") == 0 && System.nanoTime() < deadline) {
+      pause();
+    }
+    assertThat(probe.count("sleeping-")).as("a task started").isPositive();
+    long start = System.nanoTime();
+    p.close();
+    caller.join(TimeUnit.SECONDS.toMillis(45));
+    assertThat(caller.isAlive()).as("run() still blocked after close()").isFalse();
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(45_000);
+    assertThat(failure.get())
+        .isInstanceOf(CancellationException.class)
+        .hasMessageContaining("closed");
+    assertThat(probe.count("finished-")).isZero();
+    if (capabilities().contains(Capability.SHARED_MEMORY)) {
+      awaitMark(probe, "interrupted-" + firstSleeping(probe));
     }
   }
 
@@ -634,6 +753,20 @@ public abstract class ParallelBackendContract {
       Thread.currentThread().interrupt();
     }
     return index;
+  }
+
+  static int markThenSleepRecordingInterrupt(Probe probe, int index) {
+    probe.mark("sleeping-" + index);
+    return sleepRecordingInterrupt(probe, index);
+  }
+
+  /** The index of a task that marked "sleeping-". */
+  private static int firstSleeping(Probe probe) {
+    for (int i = 0; ; i++) {
+      if (probe.saw("sleeping-" + i)) {
+        return i;
+      }
+    }
   }
 
   static long draw(int x) {

@@ -5,8 +5,12 @@ import java.util.List;
 /**
  * One {@code Parallel} call on a {@link ParallelBackend}.
  *
- * <p>{@code Parallel} uses a call from a single thread: it submits batches, possibly cancels, and
- * always closes. Outcomes arrive at the call's {@link BatchSink}.
+ * <p>{@code Parallel} uses a call from one thread at a time: it submits batches, possibly cancels,
+ * and always closes. Outcomes arrive at the call's {@link BatchSink}. When the {@code Parallel} is
+ * closed while the call runs, {@link #cancel()} comes from the closing thread, and {@link #submit}
+ * or {@link #close()} may still come after the backend itself was closed: the call then only needs
+ * to end without blocking for long (a rejected submission is reported to the user as the
+ * cancellation it is).
  *
  * @since 0.1
  */

@@ -11,8 +11,8 @@ import java.util.Objects;
  * The lifecycle of the backend a {@code Parallel} instance creates and keeps between its calls:
  * created on first use, reused while the id and spec stay the same, replaced when they change, and
  * closed by {@link #close()} or, once the owner is unreachable, by a {@link Cleaner}. It also holds
- * the owner's one-call-at-a-time rule ({@link #begin()}, {@link #end()}), since a backend in use
- * must not be closed.
+ * the owner's one-call-at-a-time rule ({@link #begin()}, {@link #end(long)}) and the running call,
+ * which {@link #close()} aborts before it closes the backend under it.
  */
 public final class KeptBackend {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -20,6 +20,8 @@ public final class KeptBackend {
   private final Object owner;
   private final Holder holder = new Holder();
   private boolean running;
+  private long calls;
+  private CallHandle<?> open;
   private boolean registered;
 
   /**
@@ -34,33 +36,66 @@ public final class KeptBackend {
   /**
    * Marks a call as running.
    *
+   * @return the call's number, for {@link #started} and {@link #end(long)}
    * @throws IllegalStateException if a call is already running
    */
-  public synchronized void begin() {
+  public synchronized long begin() {
     if (running) {
       throw new IllegalStateException(
           "this Parallel instance is already running a call; wait for it to finish (consume or"
               + " close its stream) or use another instance");
     }
     running = true;
-  }
-
-  /** Marks the running call as finished. */
-  public synchronized void end() {
-    running = false;
+    return ++calls;
   }
 
   /**
-   * Closes the kept backend, if any; a later call creates a new one.
+   * Records the started call, so that {@link #close()} can abort it; aborts it at once if the
+   * instance was closed since {@link #begin()}.
    *
-   * @throws IllegalStateException if a call is running
+   * @param number the call's number from {@link #begin()}
+   * @param call the started call
    */
-  public synchronized void close() {
-    if (running) {
-      throw new IllegalStateException(
-          "cannot close a Parallel while a call is running (consume or close its stream first)");
+  public void started(long number, CallHandle<?> call) {
+    synchronized (this) {
+      if (running && number == calls) {
+        open = call;
+        return;
+      }
     }
-    holder.run();
+    call.abort();
+  }
+
+  /**
+   * Marks the call as finished; nothing if {@link #close()} already detached it.
+   *
+   * @param number the call's number from {@link #begin()}
+   */
+  public synchronized void end(long number) {
+    if (number == calls) {
+      running = false;
+      open = null;
+    }
+  }
+
+  /**
+   * Aborts the running call, if any (see {@link CallHandle#abort()}), then closes the kept backend;
+   * a later call creates a new one. Never fails because a call is running.
+   */
+  public void close() {
+    CallHandle<?> call;
+    synchronized (this) {
+      call = open;
+      open = null;
+      running = false;
+      calls++;
+    }
+    if (call != null) {
+      call.abort();
+    }
+    synchronized (this) {
+      holder.run();
+    }
   }
 
   /**

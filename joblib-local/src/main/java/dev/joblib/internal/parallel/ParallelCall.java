@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,32 +36,19 @@ import java.util.concurrent.TimeUnit;
  * One run of a {@code Parallel}: reads the tasks lazily, batches them, feeds the backend, and hands
  * out the results in input order (or completion order), failing fast on the first error.
  *
- * <p>All state is owned by the thread that iterates; backends only add to {@link #events}, and the
- * timeout {@link Watchdog} reads {@link #pending}.
+ * <p>All state is owned by the thread that iterates, one at a time ({@link CallHandle} sees to
+ * that); backends only add to {@link #events}, the timeout {@link Watchdog} reads {@link #pending},
+ * and {@link #stop()} may come from any thread.
  */
-public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
+final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
+  /** Wakes the iterating thread after {@link #stop()}. */
+  private static final Object WAKE = new Object();
+
   /** A batch that ran longer than the timeout; queued by the watchdog. */
   private record TimedOut(int firstIndex) {}
 
-  /**
-   * A dispatched batch not yet completed; {@code startNanos} is set when the backend reports that
-   * the batch began to run on a worker ({@link BatchSink#started}).
-   */
-  static final class Pending {
-    final int firstIndex;
-    final long dispatchNanos;
-    volatile long startNanos;
-    volatile boolean started;
-    volatile boolean completed;
-
-    Pending(int firstIndex, long dispatchNanos) {
-      this.firstIndex = firstIndex;
-      this.dispatchNanos = dispatchNanos;
-    }
-  }
-
   private final CallPlan plan;
-  private final Iterator<? extends Task<? extends R>> input;
+  private final TaskFeed feed;
   private final OptionalLong total;
   private final boolean ordered;
   private final Runnable onFinish;
@@ -72,16 +60,18 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private final long startNanos = System.nanoTime();
 
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-  private final ConcurrentSkipListMap<Integer, Pending> pending = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Integer, PendingBatch> pending =
+      new ConcurrentSkipListMap<>();
   private final TreeMap<Integer, BatchOutcome> inOrder = new TreeMap<>();
   private final ArrayDeque<BatchOutcome> inCompletionOrder = new ArrayDeque<>();
 
-  private BackendCall call;
+  private volatile BackendCall call;
+  private volatile boolean stopped;
+  private boolean endedByStop;
   private Watchdog.Registration watchdog;
   private int nextIndex;
   private int nextSequence;
   private int nextToYield;
-  private boolean inputDone;
   private int inFlightTasks;
   private int inFlightBatches;
   private long tasksDone;
@@ -91,23 +81,14 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private boolean streaming = true;
   private volatile boolean timedOut;
 
-  /**
-   * Prepares a call; nothing runs before {@link #start()}.
-   *
-   * @param plan the resolved settings
-   * @param input the tasks, read lazily
-   * @param total the number of tasks, when known
-   * @param ordered whether results come in input order (else in completion order)
-   * @param onFinish run once when the call ends, however it ends
-   */
-  public ParallelCall(
+  /** Prepares a call, nothing runs before {@link #start()}; see {@link CallHandle#start}. */
+  ParallelCall(
       CallPlan plan,
       Iterator<? extends Task<? extends R>> input,
       OptionalLong total,
       boolean ordered,
       Runnable onFinish) {
     this.plan = plan;
-    this.input = input;
     this.total = total;
     this.ordered = ordered;
     this.onFinish = onFinish;
@@ -115,6 +96,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     this.policy = backend.dispatchPolicy();
     this.inJvm = backend.capabilities().contains(Capability.SHARED_MEMORY);
     this.batcher = new AutoBatcher(policy, plan.timeout());
+    this.feed = new TaskFeed(input, plan, policy, batcher, total);
     this.reporter = new VerboseReporter(plan.verbose(), plan.nJobs(), total);
   }
 
@@ -123,7 +105,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
    *
    * @return this call
    */
-  public ParallelCall<R> start() {
+  ParallelCall<R> start() {
     try {
       CallInfo info =
           new CallInfo(
@@ -143,9 +125,17 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CancellationException if the call was {@linkplain #stop() stopped} before it ended
+   */
   @Override
   public boolean hasNext() {
     while (true) {
+      if (stopped && endStopped()) {
+        throw cancelledByStop(null);
+      }
       if (cursor < current.size()) {
         return true;
       }
@@ -158,7 +148,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       if (ended) {
         return false;
       }
-      if (inputDone && inFlightBatches == 0) {
+      if (feed.done() && inFlightBatches == 0) {
         finish();
         return false;
       }
@@ -180,7 +170,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
    *
    * @return all results
    */
-  public List<R> toList() {
+  List<R> toList() {
     streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
     List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
     while (hasNext()) {
@@ -201,6 +191,55 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
       }
       end();
     }
+  }
+
+  /**
+   * Asks the call to stop because its {@code Parallel} is closed; safe from any thread. Cancels the
+   * backend call (queued batches dropped, running ones interrupted where the backend can) and wakes
+   * the iterating thread; the call ends when its owner next looks, or at {@link #endStopped()}.
+   */
+  void stop() {
+    stopped = true;
+    BackendCall running = call;
+    if (running != null) {
+      running.cancel();
+    }
+    events.add(WAKE);
+  }
+
+  /** Whether {@link #stop()} was called. */
+  boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * Ends the call if it was stopped before it ended (by the iterating thread, or with it outside).
+   *
+   * @return whether a stop ended the call, now or before (a call that had ended is left as it was)
+   */
+  boolean endStopped() {
+    if (stopped && !ended) {
+      endedByStop = true;
+      end();
+    }
+    return endedByStop;
+  }
+
+  /**
+   * The exception of a stopped call: it ends the call, and carries the failure the stop caused, if
+   * any (a task interrupted by it, a backend already closed).
+   */
+  CancellationException cancelledByStop(RuntimeException cause) {
+    endedByStop = true;
+    end();
+    CancellationException cancelled =
+        new CancellationException(
+            "the Parallel was closed while this call was running; its remaining results were"
+                + " discarded");
+    if (cause != null) {
+      cancelled.initCause(cause);
+    }
+    return cancelled;
   }
 
   private BatchOutcome nextCompleted() {
@@ -241,11 +280,14 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private void handle(Object event) {
+    if (event == WAKE) {
+      return;
+    }
     if (event instanceof TimedOut timedOut) {
       throw fail(new TaskTimeoutException(timedOut.firstIndex(), backend.id(), plan.timeout()));
     }
     BatchOutcome outcome = (BatchOutcome) event;
-    Pending dispatched = pending.remove(outcome.sequence());
+    PendingBatch dispatched = pending.remove(outcome.sequence());
     inFlightBatches--;
     inFlightTasks -= outcome.size();
     if (!outcome.succeeded()
@@ -279,7 +321,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   /** In-JVM backends report the pure run time; for others the round trip is what batching saves. */
-  private long batchNanos(BatchOutcome outcome, Pending dispatched) {
+  private long batchNanos(BatchOutcome outcome, PendingBatch dispatched) {
     if (outcome.runNanos() > 0 && inJvm) {
       return outcome.runNanos();
     }
@@ -290,6 +332,15 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     if (streaming && inOrder.size() + inCompletionOrder.size() >= 2 * plan.nJobs()) {
       // the consumer (or a slow head of line) lags: read no further until it catches up, so a
       // stream's memory stays bounded and batches do not keep growing ahead of it
+      return;
+    }
+    if (plan.nJobs() == 1) {
+      // joblib's sequential path: the next batch is read only once the previous one has run and
+      // its results are handed out, so input, tasks and results strictly alternate
+      Batch batch = inFlightBatches == 0 ? nextBatch() : null;
+      if (batch != null) {
+        submit(List.of(batch));
+      }
       return;
     }
     if (policy.waves()) {
@@ -318,63 +369,16 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private Batch nextBatch() {
-    List<Task<?>> tasks = read(batchSize());
+    List<Task<?>> tasks = feed.nextBatch();
     return tasks.isEmpty() ? null : register(tasks);
   }
 
   private List<Batch> nextWave() {
-    List<Task<?>> slice = read(plan.preDispatch());
-    if (slice.isEmpty()) {
-      return List.of();
-    }
-    int size =
-        plan.batchSize() != null
-            ? plan.batchSize()
-            : (int) Math.max(1, (slice.size() + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
     List<Batch> wave = new ArrayList<>();
-    for (int from = 0; from < slice.size(); from += size) {
-      wave.add(register(slice.subList(from, Math.min(from + size, slice.size()))));
+    for (List<Task<?>> tasks : feed.nextWave()) {
+      wave.add(register(tasks));
     }
     return wave;
-  }
-
-  /**
-   * The size of the next batch: fixed, or tuned; near the end of an input of known size, batches
-   * get smaller (joblib splits the last slice finer) so that no worker is left with a long tail.
-   */
-  private int batchSize() {
-    if (plan.batchSize() != null) {
-      return plan.batchSize();
-    }
-    if (!policy.autoBatching()) {
-      return 1;
-    }
-    int size = batcher.size();
-    if (total.isPresent()) {
-      long remaining = total.getAsLong() - nextIndex;
-      if (remaining < (long) size * plan.nJobs()) {
-        size = (int) Math.max(1, Math.min(size, remaining / (10L * plan.nJobs())));
-      }
-    }
-    return size;
-  }
-
-  /** Reads up to {@code count} tasks from the input. */
-  private List<Task<?>> read(int count) {
-    List<Task<?>> tasks = new ArrayList<>(Math.min(count, 1 << 16));
-    while (tasks.size() < count && !inputDone) {
-      if (!input.hasNext()) {
-        inputDone = true;
-        break;
-      }
-      Task<? extends R> task = input.next();
-      if (task == null) {
-        throw new NullPointerException(
-            "tasks: the task at index " + (nextIndex + tasks.size()) + " is null");
-      }
-      tasks.add(task);
-    }
-    return tasks;
   }
 
   /** Makes a batch of the tasks and records it as in flight. */
@@ -384,7 +388,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
     Batch batch =
         new Batch(nextSequence++, nextIndex, tasks, plan.seed(), backend.id(), plan.nesting());
-    pending.put(batch.sequence(), new Pending(batch.firstIndex(), System.nanoTime()));
+    pending.put(batch.sequence(), new PendingBatch(batch.firstIndex(), System.nanoTime()));
     nextIndex += batch.size();
     inFlightTasks += batch.size();
     inFlightBatches++;
@@ -401,7 +405,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
     }
     long now = System.nanoTime();
     long limit = plan.timeout().toNanos();
-    for (Pending p : pending.values()) {
+    for (PendingBatch p : pending.values()) {
       if (p.completed || !p.started) {
         continue;
       }
@@ -419,7 +423,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   private final class Sink implements BatchSink {
     @Override
     public void started(Batch batch) {
-      Pending p = pending.get(batch.sequence());
+      PendingBatch p = pending.get(batch.sequence());
       if (p != null && !p.started) {
         p.startNanos = System.nanoTime();
         p.started = true;
@@ -428,7 +432,7 @@ public final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
 
     @Override
     public void accept(BatchOutcome outcome) {
-      Pending p = pending.get(outcome.sequence());
+      PendingBatch p = pending.get(outcome.sequence());
       if (p != null) {
         p.completed = true;
       }
