@@ -432,6 +432,19 @@ public abstract class StoreBackendContract {
   }
 
   @Test
+  void anEntryDeletedAndPublishedAgainIsReadAnewEvenAtTheSameSize() {
+    EntryKey key = key(FN, 36);
+    for (int round = 0; round < 20; round++) {
+      byte[] output = pattern(300, round);
+      assertThat(publish(key, output, "{}")).isTrue();
+      assertThat(store.get(key).orElseThrow().readOutput()).as("round " + round).isEqualTo(output);
+      assertThat(store.get(key).orElseThrow().readOutput()).as("round " + round).isEqualTo(output);
+      assertThat(store.delete(key)).isTrue();
+      assertThat(store.get(key)).as("round " + round).isEmpty();
+    }
+  }
+
+  @Test
   void keepsAndReplacesFunctionInfo() {
     store.putFunctionInfo(FN, bytes("{\"v\":1}"));
     assertThat(store.getFunctionInfo(FN))

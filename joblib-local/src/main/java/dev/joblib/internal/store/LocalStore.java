@@ -5,12 +5,12 @@ import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoredEntry;
 import java.io.BufferedOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -37,16 +37,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * output.joblib} and {@code metadata.json}; it is written under a temporary name and renamed into
  * place in one step, so the first writer wins and readers never see a partial entry. Deletes rename
  * the directory away before removing it. The last access is the output file's access time, set
- * explicitly by {@link #touch}. The layout, listing and deletes are {@link DirectoryStore}'s; this
- * class publishes and supplies the {@code java.nio.file} calls.
+ * explicitly by {@link #touch}. The bytes of small outputs read lately are kept while their file is
+ * unchanged ({@link HotOutputs}), so a repeated hit costs one stat. The layout, listing and deletes
+ * are {@link DirectoryStore}'s; this class publishes and supplies the {@code java.nio.file} calls.
  */
 public final class LocalStore extends DirectoryStore<Path, Path> {
   private static final int PUBLISH_ATTEMPTS = 5;
+  private static final long HOT_BYTES = 8L << 20;
   private static final byte[] GITIGNORE =
       "# Created by joblib automatically.\n*\n".getBytes(StandardCharsets.UTF_8);
 
   private final Path base;
   private final ConcurrentHashMap<String, Path> functionDirs = new ConcurrentHashMap<>();
+  private final HotOutputs hot = new HotOutputs(HOT_BYTES);
 
   /**
    * Opens the store on a directory; nothing is created until the first write.
@@ -74,20 +77,35 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
   @Override
   public Optional<StoredEntry> get(EntryKey key) {
     Path output = entryDir(key).resolve(OUTPUT);
-    // java.io.File answers "missing" without an exception: misses are the common case here
-    File file = output.toFile();
-    long size = file.length();
-    if (size == 0) { // missing, not a file, empty, or published since the first look
-      if (!file.isFile()) {
-        if (!file.exists()) {
-          return Optional.empty();
-        }
-        throw new UncheckedIOException(
-            new IOException("cache entry output " + output + " is not a regular file"));
-      }
-      size = file.length();
+    BasicFileAttributes file;
+    try {
+      file = Files.readAttributes(output, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      hot.forget(key);
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read cache entry " + output + ": " + e, e);
     }
-    return Optional.of(new LocalEntry(this, key, output, size));
+    if (!file.isRegularFile()) {
+      throw new UncheckedIOException(
+          new IOException("cache entry output " + output + " is not a regular file"));
+    }
+    if (file.size() > LocalEntry.PRELOADED_BYTES) {
+      return Optional.of(new LocalEntry(this, key, output, file.size(), null));
+    }
+    byte[] bytes = hot.get(key, file);
+    if (bytes == null) {
+      try (FileChannel channel = FileChannel.open(output)) {
+        bytes = LocalEntry.read(channel, file.size());
+      } catch (NoSuchFileException e) {
+        hot.forget(key);
+        return Optional.empty(); // deleted since the first look
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read cache entry " + output + ": " + e, e);
+      }
+      hot.put(key, file, bytes);
+    }
+    return Optional.of(new LocalEntry(this, key, output, bytes.length, bytes));
   }
 
   @Override
