@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
+import dev.joblib.ParallelConfig;
 import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskFailedException;
 import java.util.List;
@@ -144,6 +145,22 @@ class SparkBackendTest {
             () -> Parallel.create().backend("spark").option("x", "y").map(range(2), x -> x))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("takes no options");
+  }
+
+  @Test
+  void optionsOfAScopeMeantForAnotherBackendDoNotBreakASparkCall() {
+    // a scope's processes option (named where no backend is) reaches every backend the calls
+    // inside pick: spark must ignore it, as the SPI says, and still refuse its own unknown ones
+    try (ParallelConfig.Scope scope = ParallelConfig.builder().option("maxNbytes", "1M").open()) {
+      assertThat(Parallel.create().backend("spark").map(range(3), x -> x + 1))
+          .containsExactly(1, 2, 3);
+    }
+    assertThatThrownBy(
+            () ->
+                Parallel.create().backend("spark").option("maxNbytes", "1M").map(range(2), x -> x))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("option 'maxNbytes'")
+        .hasMessageContaining("the spark backend takes no options");
   }
 
   static int countConcurrency(int x) throws InterruptedException {

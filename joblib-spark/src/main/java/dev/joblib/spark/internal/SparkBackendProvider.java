@@ -3,6 +3,8 @@ package dev.joblib.spark.internal;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.ParallelBackend;
 import dev.joblib.spi.ParallelBackendProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Registers the "spark" backend. It runs on the process's Spark session (or one it creates), and by
@@ -17,15 +19,18 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
     return SparkEngine.ID;
   }
 
+  /**
+   * None: Spark is configured with {@code spark.*} properties or a session passed to {@code
+   * SparkBackend.of(session)}. Declared, so that an option named for spark is refused before the
+   * call, while a scope's options meant for other backends are ignored here.
+   */
+  @Override
+  public Optional<Set<String>> optionNames() {
+    return Optional.of(Set.of());
+  }
+
   @Override
   public ParallelBackend create(BackendSpec spec) {
-    if (!spec.options().isEmpty()) {
-      throw new IllegalArgumentException(
-          "option: the spark backend takes no options, got "
-              + spec.options().keySet()
-              + " (configure Spark with spark.* system properties or pass a session with"
-              + " SparkBackend.of(session))");
-    }
     requireSpark();
     return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs());
   }
