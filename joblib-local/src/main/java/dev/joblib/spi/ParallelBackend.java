@@ -73,4 +73,16 @@ public interface ParallelBackend extends AutoCloseable {
   /** Releases the backend's workers and connections. Closing twice has no further effect. */
   @Override
   void close();
+
+  /**
+   * Releases the backend because the {@code Parallel} that created and kept it became unreachable
+   * without being closed; called once, on a cleaner thread, instead of {@link #close()}. It should
+   * release what this instance holds (threads, workers, connections) but never end what other code
+   * of the process may be using by then: a Spark session the backend created and made the process
+   * default, for example, which user code may have fetched with {@code getOrCreate()}. The default
+   * calls {@link #close()}.
+   */
+  default void abandon() {
+    close();
+  }
 }

@@ -136,6 +136,12 @@ public final class SparkBackend implements ParallelBackend {
     engine.close();
   }
 
+  /** As {@link #close()}: the session given to this backend is never stopped by it. */
+  @Override
+  public void abandon() {
+    engine.abandon();
+  }
+
   @Override
   public String toString() {
     return "SparkBackend(" + engine + ")";

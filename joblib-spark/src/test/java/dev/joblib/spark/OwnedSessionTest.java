@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.joblib.BackendFailedException;
 import dev.joblib.Parallel;
 import dev.joblib.Probe;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.SparkContext;
@@ -15,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Without a session in the process, the backend creates one and stops it with its last user. */
+/**
+ * Without a session in the process, the backend creates one and stops it when its last user is
+ * closed, never when a user is garbage collected.
+ */
 class OwnedSessionTest {
   @BeforeEach
   void noSessionAround() {
@@ -52,6 +56,34 @@ class OwnedSessionTest {
       assertThat(sc.isStopped()).as("still used by the first backend").isFalse();
     }
     assertThat(sc.isStopped()).isTrue();
+  }
+
+  @Test
+  void aCreatedSessionSurvivesTheCollectionOfAParallelThatWasNeverClosed() throws Exception {
+    WeakReference<Parallel> dropped = runOnceAndDrop();
+    SparkContext sc = SparkSession.getDefaultSession().get().sparkContext();
+    for (int i = 0; i < 200 && dropped.get() != null; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertThat(dropped.get()).as("the Parallel was collected").isNull();
+    // the Cleaner acts on its own thread soon after: a stop would come within these seconds
+    for (int i = 0; i < 50 && !sc.isStopped(); i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    assertThat(sc.isStopped()).as("stopped by the garbage collector").isFalse();
+    assertThat(SparkSession.builder().getOrCreate().sparkContext()).isSameAs(sc);
+    try (Parallel again = Parallel.create().backend("spark")) {
+      assertThat(again.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+    }
+    assertThat(sc.isStopped()).as("an explicit close by its last user stops it").isTrue();
+  }
+
+  private static WeakReference<Parallel> runOnceAndDrop() {
+    Parallel p = Parallel.create().backend("spark");
+    assertThat(p.map(List.of(1, 2), x -> x * 2)).containsExactly(2, 4);
+    return new WeakReference<>(p);
   }
 
   @Test

@@ -10,9 +10,10 @@ import java.util.Objects;
 /**
  * The lifecycle of the backend a {@code Parallel} instance creates and keeps between its calls:
  * created on first use, reused while the id and spec stay the same, replaced when they change, and
- * closed by {@link #close()} or, once the owner is unreachable, by a {@link Cleaner}. It also holds
- * the owner's one-call-at-a-time rule ({@link #begin()}, {@link #end(long)}) and the running call,
- * which {@link #close()} aborts before it closes the backend under it.
+ * closed by {@link #close()} or, once the owner is unreachable, abandoned ({@link
+ * ParallelBackend#abandon()}) by a {@link Cleaner}. It also holds the owner's one-call-at-a-time
+ * rule ({@link #begin()}, {@link #end(long)}) and the running call, which {@link #close()} aborts
+ * before it closes the backend under it.
  */
 public final class KeptBackend {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -130,26 +131,42 @@ public final class KeptBackend {
     holder.spec = spec;
     if (!registered) {
       registered = true;
-      CLEANER.register(owner, holder);
+      CLEANER.register(owner, holder::abandon);
     }
     return holder.backend;
   }
 
-  /** Closes the kept backend; also the Cleaner's action, so it must not refer to the owner. */
-  private static final class Holder implements Runnable {
+  /**
+   * Holds the kept backend. {@link #abandon()} is the Cleaner's action, so the holder must not
+   * refer to the owner.
+   */
+  private static final class Holder {
     private ParallelBackend backend;
     private String id;
     private BackendSpec spec;
 
-    @Override
-    public synchronized void run() {
+    /** Closes the kept backend (the owner closed it, or replaces it). */
+    synchronized void run() {
+      ParallelBackend b = take();
+      if (b != null) {
+        b.close();
+      }
+    }
+
+    /** Abandons the kept backend: its owner became unreachable without being closed. */
+    synchronized void abandon() {
+      ParallelBackend b = take();
+      if (b != null) {
+        b.abandon();
+      }
+    }
+
+    private ParallelBackend take() {
       ParallelBackend b = backend;
       backend = null;
       id = null;
       spec = null;
-      if (b != null) {
-        b.close();
-      }
+      return b;
     }
   }
 }

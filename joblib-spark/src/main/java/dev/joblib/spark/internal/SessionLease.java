@@ -12,7 +12,9 @@ import scala.Option;
  * process already has (active or default; not stopped either), or creates one from the {@code
  * spark.*} system properties (as spark-submit sets them; {@code local[*]} with the UI off when no
  * master is set). A created session is shared by every backend that needs one and stopped when the
- * last of them closes.
+ * last of them is closed. A backend abandoned by the garbage collector (its {@code Parallel} was
+ * never closed) gives its use back without stopping the session: user code may hold it from {@code
+ * getOrCreate()}; Spark stops it when the JVM exits.
  */
 public abstract class SessionLease {
   private static final System.Logger LOG = System.getLogger(SessionLease.class.getName());
@@ -31,6 +33,9 @@ public abstract class SessionLease {
   /** Gives the session back: stops it if this lease created it and no other backend uses it. */
   public abstract void release();
 
+  /** Gives the session back without ever stopping it (the backend was garbage collected). */
+  public abstract void abandon();
+
   /**
    * A lease on a session the caller manages.
    *
@@ -47,6 +52,9 @@ public abstract class SessionLease {
 
       @Override
       public void release() {}
+
+      @Override
+      public void abandon() {}
     };
   }
 
@@ -68,7 +76,7 @@ public abstract class SessionLease {
         }
         if (session == null || session.sparkContext().isStopped()) {
           if (ownsUse) {
-            giveBack(session);
+            giveBack(session, true);
             ownsUse = false;
           }
           session = acquire();
@@ -79,10 +87,19 @@ public abstract class SessionLease {
 
       @Override
       public synchronized void release() {
+        end(true);
+      }
+
+      @Override
+      public synchronized void abandon() {
+        end(false);
+      }
+
+      private void end(boolean mayStop) {
         released = true;
         if (ownsUse) {
           ownsUse = false;
-          giveBack(session);
+          giveBack(session, mayStop);
         }
         session = null;
       }
@@ -122,11 +139,11 @@ public abstract class SessionLease {
     return owned;
   }
 
-  private static synchronized void giveBack(SparkSession session) {
+  private static synchronized void giveBack(SparkSession session, boolean mayStop) {
     if (session != owned) {
       return;
     }
-    if (--ownedUsers <= 0) {
+    if (--ownedUsers <= 0 && mayStop) {
       owned = null;
       ownedUsers = 0;
       session.stop();

@@ -111,8 +111,23 @@ public final class SparkEngine implements ParallelBackend {
 
   @Override
   public synchronized void close() {
+    if (shutDown()) {
+      lease.release();
+    }
+  }
+
+  /** As {@link #close()}, but a session this backend created keeps running (see the lease). */
+  @Override
+  public synchronized void abandon() {
+    if (shutDown()) {
+      lease.abandon();
+    }
+  }
+
+  /** Stops the event thread; false if already closed. */
+  private boolean shutDown() {
     if (closed) {
-      return;
+      return false;
     }
     closed = true;
     ExecutorService pool = events;
@@ -120,7 +135,7 @@ public final class SparkEngine implements ParallelBackend {
     if (pool != null) {
       pool.shutdown();
     }
-    lease.release();
+    return true;
   }
 
   private int clusterCores() {
