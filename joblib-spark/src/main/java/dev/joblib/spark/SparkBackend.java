@@ -28,13 +28,15 @@ import org.apache.spark.sql.SparkSession;
  * the {@code spark.*} system properties ({@code local[*]} when no master is set) and stop it when
  * the last backend using it closes.
  *
- * <p>Each call runs in its own Spark job group: the first failure or a timeout cancels the group
- * and interrupts the running tasks. A task's exception is caught on the executor and returned as
- * data, so Spark does not retry a deterministic error; executor loss is left to Spark's retries,
- * which re-run every task of a lost batch (at-least-once: a task with side effects may run twice).
- * When Spark gives up on a Spark task, the call fails with that batch's first task index. Functions
- * and arguments must be serializable; the first task is checked before anything runs. This backend
- * never stops the session given here.
+ * <p>Each call's jobs carry the calling thread's Spark context (job group, job tags, description,
+ * scheduler pool, other local properties) plus a job tag of the call's own: the first failure or a
+ * timeout cancels that tag and interrupts the running tasks, and the caller's own {@code
+ * cancelJobGroup} or {@code cancelJobsWithTag} ends the call. A task's exception is caught on the
+ * executor and returned as data, so Spark does not retry a deterministic error; executor loss is
+ * left to Spark's retries, which re-run every task of a lost batch (at-least-once: a task with side
+ * effects may run twice). When Spark gives up on a Spark task, the call fails with that batch's
+ * first task index. Functions and arguments must be serializable; the first task is checked before
+ * anything runs. This backend never stops the session given here.
  *
  * @since 0.1
  */
@@ -119,7 +121,7 @@ public final class SparkBackend implements ParallelBackend {
   }
 
   /**
-   * Starts a call in a new Spark job group.
+   * Starts a call whose jobs carry the calling thread's Spark context and a job tag of their own.
    *
    * @param info the call's id, timeout and size
    * @param sink receives the batches' outcomes

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
@@ -29,6 +30,13 @@ import scala.runtime.BoxedUnit;
  * there are free slots (all of them unless nJobs is below the cluster's cores), one partition per
  * batch. Every Spark interaction and every outcome is handled on the backend's event thread, so the
  * queue needs no lock and the caller's thread-local Spark properties are never touched.
+ *
+ * <p>Each job carries the caller's context: the Spark local properties of the thread that started
+ * the call (job group, job tags, description, scheduler pool and any other), copied when the call
+ * starts and set whole on the event thread before each job, so nothing of an earlier caller rides
+ * along. To them the call adds its own job tag, which {@link #cancel()} cancels, and interruption
+ * on cancel, which timeouts and cancellation need. A caller's {@code cancelJobGroup}, {@code
+ * cancelJobsWithTag} or {@code cancelAllJobs} therefore reaches the call's jobs and fails the call.
  */
 final class SparkCall implements BackendCall {
   private static final Pattern GAVE_UP =
@@ -36,9 +44,9 @@ final class SparkCall implements BackendCall {
 
   private final SparkContext sc;
   private final JavaSparkContext jsc;
-  private final String group;
+  private final String tag;
   private final String description;
-  private final String schedulerPool;
+  private final Properties callerProperties;
   private final BatchSink sink;
   private final int slots;
   private final Executor events;
@@ -60,13 +68,13 @@ final class SparkCall implements BackendCall {
       ClassLoader driverLoader) {
     this.sc = sc;
     this.jsc = JavaSparkContext.fromSparkContext(sc);
-    this.group = "joblib-" + info.callId();
+    this.tag = "joblib-call-" + info.callId();
     this.description =
         "joblib Parallel call"
             + (info.totalTasks().isPresent()
                 ? " of " + info.totalTasks().getAsLong() + " tasks"
                 : "");
-    this.schedulerPool = sc.getLocalProperty("spark.scheduler.pool");
+    this.callerProperties = copy(sc.getLocalProperties()); // on the caller's thread: its context
     this.sink = sink;
     this.slots = slots;
     this.events =
@@ -99,10 +107,25 @@ final class SparkCall implements BackendCall {
   public void cancel() {
     if (!cancelled) {
       cancelled = true;
-      if (!sc.isStopped()) { // a stopped context has no job left to cancel, and refuses the call
-        sc.cancelJobGroupAndFutureJobs(group, "the joblib Parallel call was cancelled");
+      cancelJobs();
+    }
+  }
+
+  private void cancelJobs() {
+    if (!sc.isStopped()) { // a stopped context has no job left to cancel, and refuses the call
+      sc.cancelJobsWithTag(tag, "the joblib Parallel call was cancelled");
+    }
+  }
+
+  /** A copy of a thread's local properties (what Spark itself gives a child thread). */
+  private static Properties copy(Properties properties) {
+    Properties copy = new Properties();
+    if (properties != null) {
+      for (String name : properties.stringPropertyNames()) {
+        copy.setProperty(name, properties.getProperty(name));
       }
     }
+    return copy;
   }
 
   @Override
@@ -146,8 +169,8 @@ final class SparkCall implements BackendCall {
                         "spark",
                         "backend 'spark': Spark refused the job for "
                             + batch
-                            + " (job group "
-                            + group
+                            + " (job tag "
+                            + tag
                             + "): "
                             + e,
                         e)));
@@ -164,9 +187,13 @@ final class SparkCall implements BackendCall {
     for (int i = 0; i < batches.size(); i++) {
       partitions.add(i);
     }
-    sc.setJobGroup(group, description, true);
-    sc.setLocalProperty("spark.scheduler.pool", schedulerPool);
-    String wave = group + "#" + waves++;
+    sc.setLocalProperties(copy(callerProperties)); // the whole context: nothing of another caller
+    sc.addJobTag(tag);
+    sc.setInterruptOnCancel(true);
+    if (sc.getLocalProperty("spark.job.description") == null) {
+      sc.setJobDescription(description);
+    }
+    String wave = tag + "#" + waves++;
     sc.setLocalProperty(TaskStarts.WAVE, wave);
     taskStarts.expect(wave, batches);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
@@ -175,6 +202,10 @@ final class SparkCall implements BackendCall {
     } catch (RuntimeException e) {
       taskStarts.forget(wave);
       throw e;
+    }
+    if (cancelled) {
+      // cancel() ran while the job was being submitted: its cancel may have come before the job
+      cancelJobs();
     }
   }
 
@@ -234,8 +265,8 @@ final class SparkCall implements BackendCall {
                         + batch
                         + " (partition "
                         + gaveUpOn
-                        + " of job group "
-                        + group
+                        + " of the job with tag "
+                        + tag
                         + "): no attempt ended with a result or an exception from the tasks' code"
                         + " (such as a batch the executors cannot read, or an executor lost on every"
                         + " attempt; Spark counts a lost executor against every task it was"
@@ -251,8 +282,8 @@ final class SparkCall implements BackendCall {
             ? error
             : new BackendFailedException(
                 "spark",
-                "backend 'spark': the Spark job of job group "
-                    + group
+                "backend 'spark': the Spark job with tag "
+                    + tag
                     + " failed with no task to blame: "
                     + error,
                 error);
