@@ -2,12 +2,17 @@ package dev.joblib.internal.store.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.joblib.Fn1;
+import dev.joblib.MemorizedFn1;
+import dev.joblib.Memory;
 import dev.joblib.internal.store.StoreRegistry;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoreSpec;
 import dev.joblib.stores.S3Server;
 import dev.joblib.stores.StoreLocations;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -82,6 +87,39 @@ class S3CredentialsTest {
           .isEqualTo("value");
     } finally {
       store.close();
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
+  @Test
+  void aMemoryOnTheDefaultChainWorksAndItsSerializedFormHoldsNoCredential() throws Exception {
+    String bucket = S3.newBucket("chainmem");
+    Memory.Builder builder = Memory.builder().location(StoreLocations.s3(bucket, "memo"));
+    StoreLocations.s3Options(S3)
+        .forEach(
+            (name, value) -> {
+              if (!name.equals("s3.accessKey") && !name.equals("s3.secretKey")) {
+                builder.storeOption(name, value);
+              }
+            });
+    System.setProperty("aws.accessKeyId", S3.accessKey());
+    System.setProperty("aws.secretAccessKey", S3.secretKey());
+    try {
+      Memory memory = builder.build();
+      Fn1<Integer, Integer> square = x -> x * x;
+      MemorizedFn1<Integer, Integer> cached = memory.cache(square);
+
+      assertThat(cached.apply(7)).isEqualTo(49);
+      assertThat(cached.apply(7)).isEqualTo(49);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(memory);
+        out.writeObject(cached);
+      }
+      String serialized = bytes.toString(StandardCharsets.ISO_8859_1);
+      assertThat(serialized).doesNotContain(S3.secretKey()).doesNotContain(S3.accessKey());
+    } finally {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
     }
