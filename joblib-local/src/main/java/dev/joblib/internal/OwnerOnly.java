@@ -6,6 +6,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,6 +74,40 @@ public final class OwnerOnly {
    */
   public static Path createDirectories(Path path) throws IOException {
     return Files.createDirectories(path, directory(path));
+  }
+
+  /**
+   * Creates a new owner-only directory with an unpredictable name: for folders in a directory that
+   * other users can write to, where a predictable name could be taken first (or be a planted
+   * symbolic link).
+   *
+   * @param dir the directory to create it in
+   * @param prefix the start of its name
+   * @return the new directory
+   * @throws IOException as {@link Files#createTempDirectory(Path, String, FileAttribute[])}
+   */
+  public static Path createTempDirectory(Path dir, String prefix) throws IOException {
+    return Files.createTempDirectory(dir, prefix, directory(dir));
+  }
+
+  /**
+   * Writes bytes to a new owner-only file; fails if anything, a symbolic link included, is already
+   * at {@code path}.
+   *
+   * @param path the file, which must not exist
+   * @param bytes its content
+   * @throws IOException on failure ({@link java.nio.file.FileAlreadyExistsException} if it exists)
+   */
+  public static void writeNew(Path path, byte[] bytes) throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(
+            open(
+                path,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS))) {
+      out.write(bytes);
+    }
   }
 
   /**

@@ -63,4 +63,22 @@ public record BackendSpec(
   public Optional<String> option(String name) {
     return Optional.ofNullable(options.get(name));
   }
+
+  /**
+   * Prints the settings, secret option values redacted (see {@link SecretOptions}).
+   *
+   * @return the printable form
+   */
+  @Override
+  public String toString() {
+    return "BackendSpec[nJobs="
+        + nJobs
+        + ", options="
+        + SecretOptions.redacted(options)
+        + ", verbose="
+        + verbose
+        + ", innerMaxNumThreads="
+        + innerMaxNumThreads
+        + "]";
+  }
 }

@@ -42,4 +42,14 @@ public record StoreSpec(URI location, Map<String, String> options) {
   public Optional<String> option(String name) {
     return Optional.ofNullable(options.get(name));
   }
+
+  /**
+   * Prints the location and the options, secret values redacted (see {@link SecretOptions}).
+   *
+   * @return the printable form
+   */
+  @Override
+  public String toString() {
+    return "StoreSpec[location=" + location + ", options=" + SecretOptions.redacted(options) + "]";
+  }
 }

@@ -1,10 +1,10 @@
 package dev.joblib.internal.memory;
 
+import dev.joblib.internal.Secrets;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A Memory's settings, carried by every cached function so that it can reopen the store wherever it
@@ -49,9 +49,12 @@ record MemorySettings(
     return signingKey != null;
   }
 
-  /** Identifies the store: the location and its options. */
+  /**
+   * Identifies the store: the location and its options, secret values replaced by a fingerprint, so
+   * that this JVM's maps keyed by it hold no secret.
+   */
   String storeId() {
-    return location + " " + new TreeMap<>(storeOptions);
+    return location + " " + Secrets.cacheKey(storeOptions);
   }
 
   @Override

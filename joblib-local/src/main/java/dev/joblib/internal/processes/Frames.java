@@ -30,6 +30,12 @@ final class Frames {
    */
   static final byte READY = 5;
 
+  /**
+   * Parent to worker, the second frame only, right after {@link #HELLO}: the system properties to
+   * set before any task runs (see {@link ForwardedProperties}).
+   */
+  static final byte PROPERTIES = 6;
+
   private static final int MARKER = 0xB7;
 
   /** Refuses frames larger than this: a corrupted length must not allocate gigabytes. */

@@ -2,6 +2,7 @@ package dev.joblib.internal.processes;
 
 import dev.joblib.NestingDepthException;
 import dev.joblib.internal.CpuCount;
+import dev.joblib.internal.Secrets;
 import dev.joblib.spi.BackendSpec;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,19 +60,32 @@ record ProcessesOptions(
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)b?");
   private static final Pattern SECONDS = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
-  /** The settings that make two pools interchangeable. */
+  /**
+   * The settings that make two pools interchangeable. The forwarded properties are there as their
+   * names, each with its value's fingerprint ({@link Secrets#fingerprint}): the key of a map that
+   * lives as long as the JVM holds no forwarded value.
+   */
   record PoolKey(
       int nJobs,
       Duration idleTimeout,
       Duration startTimeout,
       String xmx,
       List<String> jvmArgs,
-      Map<String, String> forwardedProperties,
+      String forwardedProperties,
       int innerMaxNumThreads) {}
 
   PoolKey poolKey() {
+    Map<String, String> fingerprints = new TreeMap<>();
+    forwardedProperties.forEach(
+        (name, value) -> fingerprints.put(name, Secrets.fingerprint(value)));
     return new PoolKey(
-        nJobs, idleTimeout, startTimeout, xmx, jvmArgs, forwardedProperties, innerMaxNumThreads);
+        nJobs,
+        idleTimeout,
+        startTimeout,
+        xmx,
+        jvmArgs,
+        fingerprints.toString(),
+        innerMaxNumThreads);
   }
 
   static ProcessesOptions from(BackendSpec spec) {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,15 +51,25 @@ final class TempFolders {
     return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
-  /** Creates this call's folder under {@code base}, after removing dead parents' leftovers. */
+  /**
+   * Creates this call's folder under {@code base}, owner-only and with an unpredictable name (the
+   * base may be shared with other users), after removing dead parents' leftovers.
+   */
   static Path createCallFolder(Path base, String callId) {
     try {
       OwnerOnly.createDirectories(base);
+      Path folder =
+          OwnerOnly.createTempDirectory(
+              base,
+              PREFIX
+                  + ProcessHandle.current().pid()
+                  + "_"
+                  + callId.replaceAll("[^A-Za-z0-9-]", "_")
+                  + "_");
       if (CLEANED.add(base.toAbsolutePath())) {
-        removeLeftovers(base, PREFIX);
+        removeLeftovers(base, PREFIX, folder);
       }
-      return OwnerOnly.createDirectory(
-          base.resolve(PREFIX + ProcessHandle.current().pid() + "_" + callId));
+      return folder;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot create a folder for memory-mapped arguments in "
@@ -67,8 +79,13 @@ final class TempFolders {
     }
   }
 
-  /** Deletes folders whose owning process is gone. */
-  static void removeLeftovers(Path base, String prefix) throws IOException {
+  /**
+   * Deletes folders whose owning process is gone. Only folders (not links) owned by the owner of
+   * {@code ours}, a folder this JVM just created, are touched: what another user planted under a
+   * matching name is left alone.
+   */
+  static void removeLeftovers(Path base, String prefix, Path ours) throws IOException {
+    UserPrincipal owner = Files.getOwner(ours, LinkOption.NOFOLLOW_LINKS);
     Pattern name = Pattern.compile(Pattern.quote(prefix) + "(\\d+)_.*");
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(base, prefix + "*")) {
       for (Path entry : entries) {
@@ -78,22 +95,30 @@ final class TempFolders {
         }
         long pid = Long.parseLong(m.group(1));
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        if (!alive) {
+        if (!alive
+            && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+            && owner.equals(Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS))) {
           deleteTree(entry);
         }
       }
     }
   }
 
-  /** This JVM's folder for worker status files, in java.io.tmpdir; leftovers removed once. */
+  /**
+   * A new folder for a pool's worker status files in java.io.tmpdir, owner-only and with an
+   * unpredictable name: whatever another user planted in the shared temp folder (a folder, a file,
+   * a symbolic link under any name) is neither used nor in the way. Dead parents' leftovers are
+   * removed once per JVM.
+   */
   static Path workersFolder() {
     Path base = Path.of(System.getProperty("java.io.tmpdir"));
     try {
+      Path folder =
+          OwnerOnly.createTempDirectory(base, WORKERS_PREFIX + ProcessHandle.current().pid() + "_");
       if (CLEANED.add(base.resolve(WORKERS_PREFIX).toAbsolutePath())) {
-        removeLeftovers(base, WORKERS_PREFIX);
+        removeLeftovers(base, WORKERS_PREFIX, folder);
       }
-      return OwnerOnly.createDirectories(
-          base.resolve(WORKERS_PREFIX + ProcessHandle.current().pid() + "_status"));
+      return folder;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worker status folder in " + base, e);
     }

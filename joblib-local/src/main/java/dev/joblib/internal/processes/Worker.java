@@ -68,11 +68,12 @@ final class Worker {
   }
 
   /** Starts the JVM and the threads that serve it. */
-  static Worker start(WorkerPool pool, int id, List<String> command, Map<String, String> env)
+  static Worker start(
+      WorkerPool pool, int id, List<String> command, Map<String, String> env, byte[] properties)
       throws IOException {
     Path status = pool.statusFolder().resolve("worker-" + pool.number() + "-" + id);
     byte[] token = pool.token();
-    OwnerOnly.write(
+    OwnerOnly.writeNew( // in the pool's own new folder: a file (or link) there is not ours to use
         status,
         ByteBuffer.allocate(WorkerMain.STATUS_BYTES)
             .putInt(-1)
@@ -84,12 +85,15 @@ final class Worker {
     ProcessBuilder builder = new ProcessBuilder(full);
     builder.environment().putAll(env);
     Worker worker = new Worker(pool, id, builder.start(), status);
+    worker.stderrPump.start(); // before a write that may wait: the worker's stderr must not fill up
     try {
       Frames.write(worker.toWorker, Frames.HELLO, token); // fits the pipe's buffer: no wait
+      // the worker reads them right after the handshake; a payload larger than the pipe's buffer
+      // waits for that, at most until the start timeout kills a worker that never reads
+      Frames.write(worker.toWorker, Frames.PROPERTIES, properties);
     } catch (IOException e) {
       // the JVM died at start; sending the first batch fails and reports it with its stderr
     }
-    worker.stderrPump.start();
     worker.dispatcher.start();
     return worker;
   }

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -36,7 +37,13 @@ import java.util.List;
  * the status file (owner-only, in an owner-only folder; the token is not on the command line or in
  * the environment). The worker reads the token from the file and overwrites it with zeros at once.
  * Any other first frame (missing, of another type, another token, unreadable) makes the worker
- * print why to stderr and exit with {@value #EXIT_REFUSED}, having run nothing.
+ * print why to stderr and exit with {@value #EXIT_REFUSED}, having run nothing. The status file is
+ * opened without following a symbolic link: one swapped in for it makes the worker refuse to start
+ * instead of writing to the link's target.
+ *
+ * <p>The second frame is {@link Frames#PROPERTIES}: the system properties the pool forwards, set
+ * here before anything else runs. They do not go on the command line, which other local users can
+ * read.
  */
 public final class WorkerMain {
   /** How often the worker checks that its parent is still alive. */
@@ -57,9 +64,8 @@ public final class WorkerMain {
    * Runs the worker.
    *
    * @param args the parent's pid and the path of the status file
-   * @throws IOException if the status file cannot be opened
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     if (args.length != 2) {
       System.err.println("usage: WorkerMain <parent pid> <status file>");
       System.exit(2);
@@ -68,19 +74,31 @@ public final class WorkerMain {
     OutputStream frames = new FileOutputStream(FileDescriptor.out);
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     watchParent(parentPid);
-    MappedByteBuffer status;
-    byte[] token;
+    MappedByteBuffer status = null;
+    byte[] token = null;
+    String refusal = null;
     try (FileChannel channel =
-        FileChannel.open(Path.of(args[1]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            Path.of(args[1]),
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       token = takeToken(channel);
       status = channel.map(FileChannel.MapMode.READ_WRITE, 0, Integer.BYTES);
+    } catch (IOException e) {
+      refusal = "it cannot open its status file " + args[1] + " (a symbolic link is refused): " + e;
     }
     DataInputStream in =
         new DataInputStream(
             new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
-    String refusal = token == null ? "its status file " + args[1] + " holds no token" : null;
+    if (refusal == null && token == null) {
+      refusal = "its status file " + args[1] + " holds no token";
+    }
     if (refusal == null) {
       refusal = handshake(in, token);
+    }
+    if (refusal == null) {
+      refusal = receiveProperties(in);
     }
     if (refusal != null) {
       System.err.println(
@@ -173,6 +191,22 @@ public final class WorkerMain {
           + " bytes that is not the pool's";
     }
     return null;
+  }
+
+  /** Reads the second frame and sets the forwarded system properties; null, else why not. */
+  private static String receiveProperties(DataInputStream in) {
+    try {
+      Frames.Frame frame = Frames.read(in);
+      if (frame == null || frame.type() != Frames.PROPERTIES) {
+        return "its second frame is "
+            + (frame == null ? "missing" : "of type " + frame.type())
+            + ", not the forwarded properties";
+      }
+      ForwardedProperties.apply(ForwardedProperties.decode(frame.payload()));
+      return null;
+    } catch (IOException e) {
+      return "its forwarded properties are unreadable (" + e.getMessage() + ")";
+    }
   }
 
   private static byte[] runBatch(

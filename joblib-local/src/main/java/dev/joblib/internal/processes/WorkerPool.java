@@ -68,14 +68,16 @@ final class WorkerPool {
   private final List<String> command;
   private final Map<String, String> env;
   private final Path statusFolder;
+  private final byte[] properties;
   private final byte[] token = new byte[WorkerMain.TOKEN_BYTES];
   private int nextWorkerId;
   private volatile long lastActiveNanos = System.nanoTime();
 
-  private WorkerPool(ProcessesOptions.PoolKey key) {
+  private WorkerPool(ProcessesOptions.PoolKey key, Map<String, String> forwardedProperties) {
     this.key = key;
     this.command = command(key);
     this.env = environment(key);
+    this.properties = ForwardedProperties.encode(forwardedProperties);
     this.statusFolder = TempFolders.workersFolder();
     newToken(token);
     long period = Math.max(50, Math.min(1000, key.idleTimeout().toMillis() / 4));
@@ -84,7 +86,8 @@ final class WorkerPool {
 
   /** The pool for these settings, created on first use. */
   static WorkerPool of(ProcessesOptions options) {
-    return POOLS.computeIfAbsent(options.poolKey(), WorkerPool::new);
+    return POOLS.computeIfAbsent(
+        options.poolKey(), key -> new WorkerPool(key, options.forwardedProperties()));
   }
 
   int number() {
@@ -193,7 +196,7 @@ final class WorkerPool {
     long live = workers.stream().filter(w -> !w.isRetiring()).count();
     for (; live < key.nJobs(); live++) {
       try {
-        workers.add(Worker.start(this, ++nextWorkerId, command, env));
+        workers.add(Worker.start(this, ++nextWorkerId, command, env, properties));
       } catch (IOException e) {
         throw new JoblibException(
             "cannot start a worker JVM for the processes backend with " + command, e);
@@ -232,9 +235,15 @@ final class WorkerPool {
     }
   }
 
+  /** For the shutdown hook: ends the workers and removes the status folder (best effort). */
   private void terminateAll() {
     for (Worker worker : snapshot()) {
       worker.terminate();
+    }
+    try {
+      TempFolders.deleteTree(statusFolder);
+    } catch (IOException | RuntimeException e) {
+      // a worker's dispatcher may delete its file meanwhile; the next JVM removes what is left
     }
   }
 
@@ -254,7 +263,12 @@ final class WorkerPool {
     new SecureRandom().nextBytes(token);
   }
 
-  /** The command line of this pool's workers, without the two arguments of each. */
+  /**
+   * The command line of this pool's workers, without the two arguments of each. It holds what the
+   * JVM needs to start (heap, the caller's module flags, the user's {@code jvmArgs}) and no
+   * forwarded property: the command line is readable by every local user, so those go over the pipe
+   * (see {@link ForwardedProperties}).
+   */
   static List<String> command(ProcessesOptions.PoolKey key) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -268,7 +282,6 @@ final class WorkerPool {
     }
     cmd.add("-XX:+DisplayVMOutputToStderr"); // stdout carries the frames
     cmd.addAll(ProcessesOptions.inheritedJvmFlags());
-    key.forwardedProperties().forEach((name, value) -> cmd.add("-D" + name + "=" + value));
     cmd.addAll(key.jvmArgs());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path", "") + classPathOf(WorkerMain.class));

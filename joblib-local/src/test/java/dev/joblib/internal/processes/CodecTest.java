@@ -150,7 +150,7 @@ class CodecTest {
     Path mine =
         Files.createDirectory(
             temp.resolve(TempFolders.PREFIX + ProcessHandle.current().pid() + "_y"));
-    TempFolders.removeLeftovers(temp, TempFolders.PREFIX);
+    TempFolders.removeLeftovers(temp, TempFolders.PREFIX, mine);
     assertThat(dead).doesNotExist();
     assertThat(mine).exists();
   }

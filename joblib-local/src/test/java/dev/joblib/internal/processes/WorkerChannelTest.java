@@ -289,6 +289,7 @@ class WorkerChannelTest {
     try {
       DataOutputStream in = new DataOutputStream(worker.getOutputStream());
       Frames.write(in, Frames.HELLO, token);
+      Frames.write(in, Frames.PROPERTIES, ForwardedProperties.encode(Map.of()));
       Frames.write(in, Frames.BATCH, encode(batch));
       DataInputStream out = new DataInputStream(worker.getInputStream());
       Frames.Frame ready = Frames.read(out);

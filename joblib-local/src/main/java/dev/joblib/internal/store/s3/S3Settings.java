@@ -1,5 +1,6 @@
 package dev.joblib.internal.store.s3;
 
+import dev.joblib.spi.SecretOptions;
 import dev.joblib.spi.StoreSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -166,5 +167,37 @@ record S3Settings(
           throw new IllegalArgumentException(
               "store option " + name + " must be true or false, got '" + value + "'");
     };
+  }
+
+  /** The settings, with the credentials redacted (see {@link SecretOptions}). */
+  @Override
+  public String toString() {
+    return "S3Settings[location="
+        + location
+        + ", endpoint="
+        + endpoint
+        + ", region="
+        + region
+        + ", pathStyle="
+        + pathStyle
+        + ", "
+        + ACCESS_KEY
+        + "="
+        + (accessKey == null ? null : SecretOptions.redact(ACCESS_KEY, accessKey))
+        + ", "
+        + SECRET_KEY
+        + "="
+        + (secretKey == null ? null : SecretOptions.redact(SECRET_KEY, secretKey))
+        + ", multipartThreshold="
+        + multipartThreshold
+        + ", partSize="
+        + partSize
+        + ", maxAttempts="
+        + maxAttempts
+        + ", touchInterval="
+        + touchInterval
+        + ", conditionalWrites="
+        + conditionalWrites
+        + "]";
   }
 }
