@@ -65,13 +65,16 @@ public final class SparkEngine implements ParallelBackend {
     return CAPABILITIES;
   }
 
-  /** The requested number, or for a negative request the cluster's current cores plus one. */
+  /**
+   * The requested number, or for a negative request the cluster's current task slots plus one (-1:
+   * all of them).
+   */
   @Override
   public int nJobs() {
     if (requestedNJobs > 0) {
       return requestedNJobs;
     }
-    return Math.max(1, clusterCores() + 1 + requestedNJobs);
+    return Math.max(1, clusterSlots(lease.session().sparkContext()) + 1 + requestedNJobs);
   }
 
   @Override
@@ -105,7 +108,7 @@ public final class SparkEngine implements ParallelBackend {
       events.allowCoreThreadTimeOut(true);
     }
     int jobs = nJobs();
-    int slots = jobs < sc.defaultParallelism() ? jobs : Integer.MAX_VALUE;
+    int slots = jobs < clusterSlots(sc) ? jobs : Integer.MAX_VALUE;
     return new SparkCall(sc, info, sink, slots, events, Wire.contextLoader());
   }
 
@@ -138,8 +141,21 @@ public final class SparkEngine implements ParallelBackend {
     return true;
   }
 
-  private int clusterCores() {
-    return lease.session().sparkContext().defaultParallelism();
+  /**
+   * How many tasks of the default resource profile can run at once: the executors' cores over
+   * {@code spark.task.cpus} (and their other task resources), as Spark counts them for barrier
+   * stages; before any executor has registered, the default parallelism over {@code
+   * spark.task.cpus}.
+   */
+  static int clusterSlots(SparkContext sc) {
+    // maxNumConcurrentTasks is Spark's own count (private[spark] in Scala, public to Java): unlike
+    // defaultParallelism it honours spark.task.cpus and ignores spark.default.parallelism
+    int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+    if (slots > 0) {
+      return slots;
+    }
+    int cpusPerTask = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
+    return Math.max(1, sc.defaultParallelism() / cpusPerTask);
   }
 
   @Override
