@@ -1,11 +1,14 @@
 package dev.joblib.spark;
 
+import static dev.joblib.Joblib.delayed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.Parallel;
 import dev.joblib.Probe;
+import java.lang.ref.WeakReference;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +65,10 @@ class CallerContextTest {
   @AfterEach
   void stopRecording() {
     sc.removeSparkListener(recorder);
+  }
+
+  static Integer same(Integer x) {
+    return x;
   }
 
   private static List<Integer> range(int n) {
@@ -126,6 +133,57 @@ class CallerContextTest {
     } finally {
       callers.shutdownNow();
     }
+  }
+
+  @Test
+  void theCallersSqlExecutionAndRddScopeStayWithTheCaller() throws Exception {
+    // a call started inside a SQL execution (foreachBatch, say): its jobs must not be filed under
+    // that execution, which Spark would then track until the execution ends (or forever)
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2))) {
+      Future<List<Integer>> call =
+          caller.submit(
+              () -> {
+                sc.setLocalProperty("spark.sql.execution.id", "4242");
+                sc.setLocalProperty("spark.sql.execution.root.id", "4242");
+                sc.setLocalProperty("spark.rdd.scope", "{\"id\":\"7\",\"name\":\"caller\"}");
+                sc.setLocalProperty("spark.rdd.scope.noOverride", "true");
+                sc.setLocalProperty("my.request.id", "req-c");
+                return p.map(range(3), x -> x);
+              });
+      assertThat(call.get(60, TimeUnit.SECONDS)).containsExactly(0, 1, 2);
+      List<Properties> recorded = recordedJobs();
+      assertThat(recorded).isNotEmpty();
+      for (Properties job : recorded) {
+        assertThat(job.getProperty("my.request.id")).isEqualTo("req-c");
+        assertThat(job.getProperty("spark.sql.execution.id")).isNull();
+        assertThat(job.getProperty("spark.sql.execution.root.id")).isNull();
+        assertThat(job.getProperty("spark.rdd.scope")).isNull();
+        assertThat(job.getProperty("spark.rdd.scope.noOverride")).isNull();
+      }
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStreamDroppedUnreadLetsItsParallelBeCollected() throws Exception {
+    WeakReference<Parallel> dropped = startStreamAndDrop();
+    for (int i = 0; i < 200 && dropped.get() != null; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertThat(dropped.get()).as("a Parallel whose stream was dropped was collected").isNull();
+  }
+
+  private static WeakReference<Parallel> startStreamAndDrop() throws Exception {
+    Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1);
+    Iterator<Integer> it =
+        p.<Integer>stream(range(8).stream().map(x -> delayed(CallerContextTest::same, x)))
+            .iterator();
+    assertThat(it.next()).isZero();
+    Thread.sleep(2_000); // every job of the call ends: only references that outlive them remain
+    return new WeakReference<>(p);
   }
 
   @Test

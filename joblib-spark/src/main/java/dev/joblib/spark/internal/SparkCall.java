@@ -39,6 +39,15 @@ import scala.runtime.BoxedUnit;
  * cancelJobsWithTag} or {@code cancelAllJobs} therefore reaches the call's jobs and fails the call.
  */
 final class SparkCall implements BackendCall {
+  /** Local properties of the caller's own operation, never given to the call's jobs. */
+  private static final List<String> NOT_INHERITED =
+      List.of(
+          "spark.sql.execution.id",
+          "spark.sql.execution.root.id",
+          "spark.sql.execution.query.id",
+          "spark.rdd.scope",
+          "spark.rdd.scope.noOverride");
+
   private static final Pattern GAVE_UP =
       Pattern.compile("Task (\\d+) in stage \\S+ failed \\d+ times");
 
@@ -65,6 +74,7 @@ final class SparkCall implements BackendCall {
       BatchSink sink,
       int slots,
       Executor events,
+      TaskStarts taskStarts,
       ClassLoader driverLoader) {
     this.sc = sc;
     this.jsc = JavaSparkContext.fromSparkContext(sc);
@@ -74,7 +84,9 @@ final class SparkCall implements BackendCall {
             + (info.totalTasks().isPresent()
                 ? " of " + info.totalTasks().getAsLong() + " tasks"
                 : "");
-    this.callerProperties = copy(sc.getLocalProperties()); // on the caller's thread: its context
+    // on the caller's thread: its context (getLocalProperties is private[spark] in Scala, but the
+    // de facto way to carry a thread's context: PySpark's InheritableThread and SQLExecution do)
+    this.callerProperties = callerContext(sc.getLocalProperties());
     this.sink = sink;
     this.slots = slots;
     this.events =
@@ -89,8 +101,7 @@ final class SparkCall implements BackendCall {
     this.eventContext = ExecutionContext.fromExecutor(this.events);
     this.driverLoader = driverLoader;
     this.sharedArrays = new SharedArrays(jsc::broadcast);
-    this.taskStarts = new TaskStarts(sink);
-    sc.addSparkListener(taskStarts);
+    this.taskStarts = taskStarts;
   }
 
   @Override
@@ -128,9 +139,19 @@ final class SparkCall implements BackendCall {
     return copy;
   }
 
+  /**
+   * The caller's context without what belongs to the caller's own operation: the SQL execution it
+   * may be inside (Spark would track our jobs under it until it ends, or forever once it has) and
+   * its RDD scope (our jobs' stages would be filed under the caller's operation).
+   */
+  private static Properties callerContext(Properties properties) {
+    Properties context = copy(properties);
+    NOT_INHERITED.forEach(context::remove);
+    return context;
+  }
+
   @Override
   public void close() {
-    sc.removeSparkListener(taskStarts); // here, not on the event thread: a closed backend has none
     events.execute(
         () -> {
           if (running > 0 || !queued.isEmpty()) {
@@ -195,13 +216,16 @@ final class SparkCall implements BackendCall {
     }
     String wave = tag + "#" + waves++;
     sc.setLocalProperty(TaskStarts.WAVE, wave);
-    taskStarts.expect(wave, batches);
+    taskStarts.expect(wave, sink, batches);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
     try {
       submit(rdd, batches, partitions);
     } catch (RuntimeException e) {
       taskStarts.forget(wave);
       throw e;
+    } finally {
+      // the event thread keeps nothing of this caller (threads it creates would inherit it)
+      sc.setLocalProperties(new Properties());
     }
     if (cancelled) {
       // cancel() ran while the job was being submitted: its cancel may have come before the job

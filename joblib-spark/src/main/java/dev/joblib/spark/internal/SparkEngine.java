@@ -38,6 +38,8 @@ public final class SparkEngine implements ParallelBackend {
   private final SessionLease lease;
   private final int requestedNJobs;
   private ThreadPoolExecutor events;
+  private TaskStarts taskStarts;
+  private SparkContext taskStartsOn;
   private boolean closed;
 
   /**
@@ -107,9 +109,16 @@ public final class SparkEngine implements ParallelBackend {
               });
       events.allowCoreThreadTimeOut(true);
     }
-    int jobs = nJobs();
-    int slots = jobs < clusterSlots(sc) ? jobs : Integer.MAX_VALUE;
-    return new SparkCall(sc, info, sink, slots, events, Wire.contextLoader());
+    if (taskStarts == null || taskStartsOn != sc) {
+      stopListening();
+      taskStarts = new TaskStarts();
+      taskStartsOn = sc;
+      sc.addSparkListener(taskStarts);
+    }
+    int cluster = clusterSlots(sc); // read once: executors may register meanwhile
+    int jobs = requestedNJobs > 0 ? requestedNJobs : Math.max(1, cluster + 1 + requestedNJobs);
+    int slots = requestedNJobs == -1 || jobs >= cluster ? Integer.MAX_VALUE : jobs;
+    return new SparkCall(sc, info, sink, slots, events, taskStarts, Wire.contextLoader());
   }
 
   @Override
@@ -138,7 +147,18 @@ public final class SparkEngine implements ParallelBackend {
     if (pool != null) {
       pool.shutdown();
     }
+    stopListening();
     return true;
+  }
+
+  private void stopListening() {
+    if (taskStarts != null) {
+      if (!taskStartsOn.isStopped()) {
+        taskStartsOn.removeSparkListener(taskStarts);
+      }
+      taskStarts = null;
+      taskStartsOn = null;
+    }
   }
 
   /**

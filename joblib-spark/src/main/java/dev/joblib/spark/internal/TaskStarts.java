@@ -12,10 +12,12 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /**
- * Tells a call's sink when each of its batches starts to run on an executor, from the driver's
+ * Tells the calls' sinks when each of their batches starts to run on an executor, from the driver's
  * listener bus: a job's batches are recognised by a local property set on the job, and a Spark task
- * by its stage and partition. The call's timeout clock for a batch starts there, so a batch that
- * waits for a free core or for executors to register is not timed out.
+ * by its stage and partition. One per backend and session; it refers to a call only while the call
+ * has a job that has not ended, so a call dropped unclosed (and its {@code Parallel}) can be
+ * collected. The call's timeout clock for a batch starts there, so a batch that waits for a free
+ * core or for executors to register is not timed out.
  *
  * <p>The listener bus delivers events in order but late (milliseconds; more under a flood of
  * events, and Spark drops events when its queue overflows, logging that it did): a start reported
@@ -25,20 +27,18 @@ final class TaskStarts extends SparkListener {
   /** The local property that carries a job's wave id. */
   static final String WAVE = "joblib.wave";
 
-  private final BatchSink sink;
-  private final Map<String, List<Batch>> expected = new ConcurrentHashMap<>();
-  private final Map<Integer, List<Batch>> byStage = new ConcurrentHashMap<>();
+  private final Map<String, Wave> expected = new ConcurrentHashMap<>();
+  private final Map<Integer, Wave> byStage = new ConcurrentHashMap<>();
   private final Map<Integer, int[]> stagesByJob = new ConcurrentHashMap<>();
 
-  TaskStarts(BatchSink sink) {
-    this.sink = sink;
-  }
+  /** A job's batches, one per partition, and the sink of their call. */
+  private record Wave(BatchSink sink, List<Batch> batches) {}
 
   /**
    * Registers the batches of a job about to be submitted with {@link #WAVE} set to {@code wave}.
    */
-  void expect(String wave, List<Batch> batches) {
-    expected.put(wave, batches);
+  void expect(String wave, BatchSink sink, List<Batch> batches) {
+    expected.put(wave, new Wave(sink, batches));
   }
 
   /** Forgets a job that Spark refused before it started. */
@@ -50,9 +50,9 @@ final class TaskStarts extends SparkListener {
   public void onJobStart(SparkListenerJobStart jobStart) {
     Properties properties = jobStart.properties();
     String wave = properties == null ? null : properties.getProperty(WAVE);
-    List<Batch> batches = wave == null ? null : expected.remove(wave);
+    Wave batches = wave == null ? null : expected.remove(wave);
     if (batches == null) {
-      return; // another call's job, or the session's other work
+      return; // another backend's job, or the session's other work
     }
     int[] stages = new int[jobStart.stageIds().size()];
     for (int i = 0; i < stages.length; i++) {
@@ -64,13 +64,13 @@ final class TaskStarts extends SparkListener {
 
   @Override
   public void onTaskStart(SparkListenerTaskStart taskStart) {
-    List<Batch> batches = byStage.get(taskStart.stageId());
-    if (batches == null) {
+    Wave wave = byStage.get(taskStart.stageId());
+    if (wave == null) {
       return;
     }
     int partition = taskStart.taskInfo().partitionId();
-    if (partition >= 0 && partition < batches.size()) {
-      sink.started(batches.get(partition)); // once per attempt; the sink keeps the first
+    if (partition >= 0 && partition < wave.batches().size()) {
+      wave.sink().started(wave.batches().get(partition)); // per attempt; the sink keeps the first
     }
   }
 
