@@ -10,12 +10,15 @@ import java.util.regex.Pattern;
  * How {@code Joblib.load} reads: memory-mapping, the deserialization filter's allow-list and
  * limits, and signature verification. Immutable; each {@code with} method returns a copy.
  *
- * <p>Every load runs under an {@link java.io.ObjectInputFilter}. By default it refuses the classes
- * of known deserialization gadget chains (Commons Collections functors, Xalan templates, Groovy,
- * Spring, RMI, JNDI, reflection proxies and more, see docs/persistence.md) and bounds the graph's
- * depth, references and array lengths. With {@link #allow(String...)} it switches to allow-list
- * mode: only the listed classes, plus the JDK's value and collection types, may be loaded. A filter
- * set for the whole JVM ({@code jdk.serialFilter}) is applied as well.
+ * <p>Every load runs under an {@link java.io.ObjectInputFilter}. For a file from anyone else, use
+ * {@link #safe(java.lang.reflect.Type...)}: only the JDK's value types and the packages of the
+ * types you expect are deserialized. By default it refuses the classes of known deserialization
+ * gadget chains and relocated copies of them (Commons Collections functors, Xalan templates,
+ * Groovy, Spring, RMI, JNDI, reflection proxies and more, see docs/persistence.md) and bounds the
+ * graph's depth, references and array lengths; other classes of the class path are deserialized.
+ * With {@link #allow(String...)} it switches to allow-list mode: only the listed classes, plus the
+ * JDK's value and collection types, may be loaded. A filter set for the whole JVM ({@code
+ * jdk.serialFilter}) is applied as well.
  *
  * @since 0.1
  */
@@ -80,6 +83,34 @@ public final class LoadOptions {
    */
   public static LoadOptions allow(String... patterns) {
     return DEFAULTS.withAllowed(patterns);
+  }
+
+  /**
+   * Safe mode: the defaults in allow-list mode, admitting only the JDK's value and collection types
+   * ({@code String}, boxed primitives, {@code java.math}, {@code java.time}, {@code java.util}
+   * collections...), arrays, and the classes of the packages of {@code types} and of the types
+   * their fields and record components declare, transitively (JDK packages excepted). Nothing else
+   * is deserialized, whatever library is on the class path: no gadget chain, no {@code
+   * SerializedLambda}. This is what {@code Memory} loads under by default from a store that is not
+   * a private local directory.
+   *
+   * <pre>{@code
+   * Model m = Joblib.load(path, LoadOptions.safe(Model.class));
+   * }</pre>
+   *
+   * @param types the types the dump is expected to hold, such as {@code Model.class} (a {@link
+   *     java.lang.reflect.ParameterizedType} works too); none for JDK types only
+   * @return the options; {@link #allowed()} lists the packages admitted, or {@code
+   *     java.lang.Object} (always admitted) when the types add none
+   * @throws NullPointerException if {@code types} is null
+   * @since 0.1
+   */
+  public static LoadOptions safe(java.lang.reflect.Type... types) {
+    Objects.requireNonNull(types, "types must not be null");
+    java.util.Set<String> patterns = ExpectedClasses.patterns(types);
+    return patterns.isEmpty()
+        ? DEFAULTS.withAllowed("java.lang.Object")
+        : DEFAULTS.withAllowed(patterns.toArray(new String[0]));
   }
 
   /**

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -245,6 +246,7 @@ public final class Memory implements Serializable {
     private byte[] signingKey;
     private Long maxBytes;
     private final Map<String, String> storeOptions = new LinkedHashMap<>();
+    private List<String> allowed = List.of();
 
     private Builder() {}
 
@@ -375,6 +377,27 @@ public final class Memory implements Serializable {
     }
 
     /**
+     * Widens what results loaded from a shared store may hold. Unless the location is a private
+     * local directory or the Memory is signed, entries load in safe mode ({@link
+     * LoadOptions#safe(java.lang.reflect.Type...)}): the JDK's value and collection types, and the
+     * packages of the cached function's class and declared types. Name here the other classes your
+     * results hold (such as the implementations behind an interface-typed result); see
+     * docs/persistence.md.
+     *
+     * @param patterns class patterns as {@link LoadOptions#allow(String...)} takes: {@code
+     *     com.acme.Model}, {@code com.acme.*} or {@code com.acme.**}
+     * @return this builder
+     * @throws IllegalArgumentException if a pattern is malformed or none is given
+     * @throws IllegalStateException if it was already set
+     * @since 0.1
+     */
+    public Builder allow(String... patterns) {
+      once(!this.allowed.isEmpty(), "allow");
+      this.allowed = LoadOptions.allow(patterns).allowed();
+      return this;
+    }
+
+    /**
      * Keeps the store under a size: after each new result is written, the least recently used
      * results are deleted until at most {@code maxBytes} remain (one listing of the store per
      * write).
@@ -452,7 +475,8 @@ public final class Memory implements Serializable {
               map,
               verbose == null ? 0 : verbose,
               maxBytes == null ? -1 : maxBytes,
-              storeOptions));
+              storeOptions,
+              allowed));
     }
   }
 }
