@@ -1,17 +1,21 @@
 package dev.joblib.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.CacheValidation;
 import dev.joblib.Fn0;
 import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
 import dev.joblib.MemorizedFn1;
 import dev.joblib.Memory;
+import dev.joblib.PersistenceException;
 import dev.joblib.gadget.Chains;
 import dev.joblib.gadget.ProbeComparator;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.userapp.Measurement;
 import dev.joblib.userapp.units.Unit;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -236,6 +240,79 @@ class SafeLoadsTest {
     assertThat(CALLS).hasValue(2);
     assertThat(f.apply(5)).isEqualTo("square=25");
     assertThat(CALLS).hasValue(2);
+  }
+
+  static Object anything(int x) {
+    CALLS.incrementAndGet();
+    return new Measurement("any" + x, x, Unit.SECOND, List.of());
+  }
+
+  @Test
+  void aResultTypeTheFunctionDoesNotDeclareNeedsAllowOnASharedStore() {
+    URI location = StoreKind.S3.newLocation(servers, "allow");
+    MemorizedFn1<Integer, Object> plain =
+        builder(StoreKind.S3, location).build().cache(SafeLoadsTest::anything);
+    plain.apply(1);
+    plain.apply(1); // declared Object: the entry is refused, deleted and computed again
+    assertThat(CALLS).hasValue(2);
+    assertThat(warnings.messages())
+        .anySatisfy(m -> assertThat(m).contains(Measurement.class.getName()));
+
+    MemorizedFn1<Integer, Object> widened =
+        builder(StoreKind.S3, location)
+            .allow("dev.joblib.userapp.**")
+            .build()
+            .cache(SafeLoadsTest::anything);
+    widened.apply(2);
+    assertThat(widened.apply(2)).isEqualTo(anything(2));
+    assertThat(CALLS).hasValue(4); // computed once, loaded once (plus the direct call)
+  }
+
+  @Test
+  void aLocalDirectoryOthersCanWriteToIsShared() throws Exception {
+    java.nio.file.Path dir = shared.resolve("group-writable");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+    URI location = dir.toUri();
+    MemorizedFn1<Integer, String> f =
+        builder(StoreKind.LOCAL, location).build().cache(SafeLoadsTest::square);
+    f.apply(12);
+    byte[] hostile = dump(Chains.unknownLibrary());
+    StoreKind.LOCAL.rewriteOutput(servers, location, keyOf(f, 12), old -> hostile);
+
+    assertThat(f.apply(12)).isEqualTo("square=144");
+    assertThat(Chains.executed()).as("gadget code ran").isFalse();
+    assertThat(CALLS).hasValue(2);
+    assertThat(warnings.messages())
+        .anySatisfy(m -> assertThat(m).contains(ProbeComparator.class.getName()));
+  }
+
+  @Test
+  void joblibLoadRefusesARelocatedGadgetByDefaultAndSafeModeIsOneCallAway() {
+    byte[] relocated = dump(Chains.relocatedCollections4());
+    assertThatThrownBy(() -> Joblib.load(new ByteArrayInputStream(relocated)))
+        .isInstanceOfSatisfying(
+            PersistenceException.class,
+            e -> assertThat(e.reason()).isEqualTo(PersistenceException.Reason.REFUSED))
+        .hasMessageContaining("org.apache.hadoop.shaded.org.apache.commons.collections4");
+    assertThat(Chains.executed()).as("gadget code ran").isFalse();
+
+    Measurement m = new Measurement("m", 2, Unit.METRE, List.of(1.0));
+    LoadOptions safe = LoadOptions.safe(Measurement.class);
+    assertThat(safe.allowed()).contains("dev.joblib.userapp.*", "dev.joblib.userapp.units.*");
+    assertThat((Object) Joblib.load(new ByteArrayInputStream(dump(m)), safe)).isEqualTo(m);
+    for (Object hostile :
+        List.of(Chains.unknownLibrary(), Chains.collections4(), List.of((Fn0<String>) () -> "")))
+      assertThatThrownBy(() -> Joblib.load(new ByteArrayInputStream(dump(hostile)), safe))
+          .isInstanceOfSatisfying(
+              PersistenceException.class,
+              e -> assertThat(e.reason()).isEqualTo(PersistenceException.Reason.REFUSED));
+    assertThat(Chains.executed()).as("gadget code ran").isFalse();
+    assertThat(
+            (Object)
+                Joblib.load(new ByteArrayInputStream(dump(List.of(1, "a"))), LoadOptions.safe()))
+        .isEqualTo(List.of(1, "a"));
   }
 
   /** Collects the warnings {@code dev.joblib.Memory} logs. */
