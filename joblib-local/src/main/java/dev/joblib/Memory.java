@@ -33,6 +33,13 @@ import java.util.regex.Pattern;
  * Trouble with the store (unreadable, corrupt or truncated entries, a failing disk or server) is
  * logged as a warning and costs a recomputation, never a wrong value or a failed call.
  *
+ * <p>Entries of a store other than a private local directory (S3, HDFS, a directory others can
+ * write to) load in safe mode with no setting: only JDK value and collection types and the packages
+ * of the cached function's class and declared types are deserialized, so a writer of the bucket
+ * cannot plant a gadget chain; an entry holding anything else is refused and recomputed. Widen it
+ * with {@link Builder#allow(String...)}, or sign the entries ({@link Builder#signingKey(byte[])}).
+ * See docs/persistence.md.
+ *
  * <p>Immutable, thread-safe and serializable. Stores are chosen by the location's URI scheme
  * ({@code file} built in; others through {@link dev.joblib.spi.StoreBackendProvider}).
  *
@@ -357,7 +364,9 @@ public final class Memory implements Serializable {
 
     /**
      * Signs every stored result with HMAC-SHA256 under this key and refuses (recomputes) results
-     * whose signature does not match, so a shared store cannot feed this JVM forged objects.
+     * whose signature does not match, so a shared store cannot feed this JVM forged objects. The
+     * signature covers the entry's function, argument hash, code hash and {@code metadata.json}
+     * too: a signed result copied under another key, or with edited metadata, is refused.
      *
      * @param key the key, at least 16 bytes
      * @return this builder
