@@ -19,6 +19,7 @@ import java.util.List;
  * </ul>
  */
 final class EntryReader {
+  private static final System.Logger LOG = System.getLogger("dev.joblib.Memory");
   private final MemorySettings settings;
   private final FunctionIdentity identity;
   private volatile LoadOptions options;
@@ -73,6 +74,12 @@ final class EntryReader {
     if (allowed.isEmpty()) {
       allowed.add("java.lang.Object"); // JDK types only, still in allow-list mode
     }
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "[Memory] entries of {0} in {1} load in safe mode, admitting the JDK value types and {2}",
+        identity.displayName(),
+        settings.location(),
+        allowed);
     return base.withAllowed(allowed.toArray(new String[0]));
   }
 }
