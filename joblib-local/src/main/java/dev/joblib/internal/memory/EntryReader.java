@@ -1,6 +1,7 @@
 package dev.joblib.internal.memory;
 
 import dev.joblib.LoadOptions;
+import dev.joblib.PersistenceException;
 import dev.joblib.spi.StoredEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,21 @@ final class EntryReader {
   Object read(StoredEntry entry) {
     LoadOptions base = options();
     if (!settings.signed()) {
-      return ResultCodec.load(entry, settings, base);
+      try {
+        return ResultCodec.load(entry, settings, base);
+      } catch (PersistenceException e) {
+        if (e.reason() != PersistenceException.Reason.REFUSED || base.allowed().isEmpty()) {
+          throw e;
+        }
+        throw new PersistenceException(
+            e.reason(),
+            e.getMessage()
+                + " (entries of a store that is not a private local directory load in safe mode;"
+                + " if the class is yours, widen it with Memory.builder().allow(...), see"
+                + " docs/persistence.md)",
+            null,
+            e);
+      }
     }
     byte[] metadata =
         entry
