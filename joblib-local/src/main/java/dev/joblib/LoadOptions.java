@@ -1,21 +1,36 @@
 package dev.joblib;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * How {@code Joblib.load} reads: memory-mapping, the deserialization filter's allow-list and
  * limits, and signature verification. Immutable; each {@code with} method returns a copy.
  *
- * <p>Every load runs under an {@link java.io.ObjectInputFilter}. By default it refuses the classes
- * of known deserialization gadget chains (Commons Collections functors, Xalan templates, Groovy,
- * Spring, RMI, JNDI, reflection proxies and more, see docs/persistence.md) and bounds the graph's
- * depth, references and array lengths. With {@link #allow(String...)} it switches to allow-list
- * mode: only the listed classes, plus the JDK's value and collection types, may be loaded. A filter
- * set for the whole JVM ({@code jdk.serialFilter}) is applied as well.
+ * <p>Every load runs under an {@link java.io.ObjectInputFilter}. For a file from anyone else, use
+ * {@link #safe(java.lang.reflect.Type...)}: only the JDK's value types and the packages of the
+ * types you expect are deserialized. By default it refuses the classes of known deserialization
+ * gadget chains and relocated copies of them (Commons Collections functors, Xalan templates,
+ * Groovy, Spring, RMI, JNDI, reflection proxies and more, see docs/persistence.md) and bounds the
+ * graph's depth, references and array lengths; other classes of the class path are deserialized.
+ * With {@link #allow(String...)} it switches to allow-list mode: only the listed classes, plus the
+ * JDK's value and collection types, may be loaded. A filter set for the whole JVM ({@code
+ * jdk.serialFilter}) is applied as well.
  *
  * @since 0.1
  */
@@ -80,6 +95,34 @@ public final class LoadOptions {
    */
   public static LoadOptions allow(String... patterns) {
     return DEFAULTS.withAllowed(patterns);
+  }
+
+  /**
+   * Safe mode: the defaults in allow-list mode, admitting only the JDK's value and collection types
+   * ({@code String}, boxed primitives, {@code java.math}, {@code java.time}, {@code java.util}
+   * collections...), arrays, and the classes of the packages of {@code types} and of the types
+   * their fields and record components declare, transitively (JDK packages excepted). Nothing else
+   * is deserialized, whatever library is on the class path: no gadget chain, no {@code
+   * SerializedLambda}. This is what {@code Memory} loads under by default from a store that is not
+   * a private local directory.
+   *
+   * <pre>{@code
+   * Model m = Joblib.load(path, LoadOptions.safe(Model.class));
+   * }</pre>
+   *
+   * @param types the types the dump is expected to hold, such as {@code Model.class} (a {@link
+   *     java.lang.reflect.ParameterizedType} works too); none for JDK types only
+   * @return the options; {@link #allowed()} lists the packages admitted, or {@code
+   *     java.lang.Object} (always admitted) when the types add none
+   * @throws NullPointerException if {@code types} is null
+   * @since 0.1
+   */
+  public static LoadOptions safe(java.lang.reflect.Type... types) {
+    Objects.requireNonNull(types, "types must not be null");
+    java.util.Set<String> patterns = ExpectedClasses.patterns(types);
+    return patterns.isEmpty()
+        ? DEFAULTS.withAllowed("java.lang.Object")
+        : DEFAULTS.withAllowed(patterns.toArray(new String[0]));
   }
 
   /**
@@ -294,5 +337,93 @@ public final class LoadOptions {
   public int hashCode() {
     return Objects.hash(
         mmap, checkMapped, allowed, Arrays.hashCode(key), maxDepth, maxReferences, maxArrayLength);
+  }
+
+  /**
+   * The allow-list patterns of {@link LoadOptions#safe(Type...)}: the package of each given type
+   * that is not the JDK's, then of the types their fields, record components, superclasses and
+   * permitted subclasses declare (type arguments included), transitively. JDK packages are never
+   * added (the filter admits the JDK's value and collection types by itself), so {@code Object} or
+   * {@code List} admit nothing more; a class in the unnamed package is admitted by its name alone.
+   */
+  private static final class ExpectedClasses {
+    /** Bounds the walk over a large type graph; the packages found so far stay admitted. */
+    private static final int MAX_CLASSES = 512;
+
+    private final Set<String> patterns = new LinkedHashSet<>();
+    private final Set<Class<?>> seen = new HashSet<>();
+    private final Deque<Class<?>> pending = new ArrayDeque<>();
+
+    private ExpectedClasses() {}
+
+    static Set<String> patterns(Type... roots) {
+      ExpectedClasses walk = new ExpectedClasses();
+      for (Type root : roots) {
+        walk.add(root, 0);
+      }
+      while (!walk.pending.isEmpty() && walk.seen.size() < MAX_CLASSES) {
+        walk.visit(walk.pending.poll());
+      }
+      return walk.patterns;
+    }
+
+    static boolean isJdk(String name) {
+      return name.startsWith("java.")
+          || name.startsWith("javax.")
+          || name.startsWith("jdk.")
+          || name.startsWith("sun.")
+          || name.startsWith("com.sun.");
+    }
+
+    private void add(Type type, int depth) {
+      if (type == null || depth > 16) {
+        return;
+      }
+      if (type instanceof Class<?> c) {
+        while (c.isArray()) {
+          c = c.getComponentType();
+        }
+        if (!c.isPrimitive() && !isJdk(c.getName()) && seen.add(c)) {
+          String pkg = c.getPackageName();
+          patterns.add(pkg.isEmpty() ? c.getName() : pkg + ".*");
+          pending.add(c);
+        }
+      } else if (type instanceof ParameterizedType p) {
+        add(p.getRawType(), depth + 1);
+        for (Type argument : p.getActualTypeArguments()) {
+          add(argument, depth + 1);
+        }
+      } else if (type instanceof GenericArrayType a) {
+        add(a.getGenericComponentType(), depth + 1);
+      } else if (type instanceof WildcardType w) {
+        for (Type bound : w.getUpperBounds()) {
+          add(bound, depth + 1);
+        }
+      } else if (type instanceof TypeVariable<?> v) {
+        for (Type bound : v.getBounds()) {
+          add(bound, depth + 1);
+        }
+      }
+    }
+
+    private void visit(Class<?> c) {
+      try {
+        for (Field f : c.getDeclaredFields()) {
+          int m = f.getModifiers();
+          if (!Modifier.isStatic(m) && !Modifier.isTransient(m)) {
+            add(f.getGenericType(), 0);
+          }
+        }
+        add(c.getGenericSuperclass(), 0);
+        Class<?>[] permitted = c.getPermittedSubclasses();
+        if (permitted != null) {
+          for (Class<?> p : permitted) {
+            add(p, 0);
+          }
+        }
+      } catch (LinkageError | RuntimeException e) {
+        // a field type missing from the class path: the packages found so far stay admitted
+      }
+    }
   }
 }

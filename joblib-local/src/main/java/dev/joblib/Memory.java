@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,13 @@ import java.util.regex.Pattern;
  * published atomically so concurrent threads, processes and machines never see a partial entry.
  * Trouble with the store (unreadable, corrupt or truncated entries, a failing disk or server) is
  * logged as a warning and costs a recomputation, never a wrong value or a failed call.
+ *
+ * <p>Entries of a store other than a private local directory (S3, HDFS, a directory others can
+ * write to) load in safe mode with no setting: only JDK value and collection types and the packages
+ * of the cached function's class and declared types are deserialized, so a writer of the bucket
+ * cannot plant a gadget chain; an entry holding anything else is refused and recomputed. Widen it
+ * with {@link Builder#allow(String...)}, or sign the entries ({@link Builder#signingKey(byte[])}).
+ * See docs/persistence.md.
  *
  * <p>Immutable, thread-safe and serializable. Stores are chosen by the location's URI scheme
  * ({@code file} built in; others through {@link dev.joblib.spi.StoreBackendProvider}).
@@ -245,6 +253,7 @@ public final class Memory implements Serializable {
     private byte[] signingKey;
     private Long maxBytes;
     private final Map<String, String> storeOptions = new LinkedHashMap<>();
+    private List<String> allowed = List.of();
 
     private Builder() {}
 
@@ -355,7 +364,9 @@ public final class Memory implements Serializable {
 
     /**
      * Signs every stored result with HMAC-SHA256 under this key and refuses (recomputes) results
-     * whose signature does not match, so a shared store cannot feed this JVM forged objects.
+     * whose signature does not match, so a shared store cannot feed this JVM forged objects. The
+     * signature covers the entry's function, argument hash, code hash and {@code metadata.json}
+     * too: a signed result copied under another key, or with edited metadata, is refused.
      *
      * @param key the key, at least 16 bytes
      * @return this builder
@@ -371,6 +382,27 @@ public final class Memory implements Serializable {
             "signingKey must have at least 16 bytes, got " + key.length);
       }
       this.signingKey = key.clone();
+      return this;
+    }
+
+    /**
+     * Widens what results loaded from a shared store may hold. Unless the location is a private
+     * local directory or the Memory is signed, entries load in safe mode ({@link
+     * LoadOptions#safe(java.lang.reflect.Type...)}): the JDK's value and collection types, and the
+     * packages of the cached function's class and declared types. Name here the other classes your
+     * results hold (such as the implementations behind an interface-typed result); see
+     * docs/persistence.md.
+     *
+     * @param patterns class patterns as {@link LoadOptions#allow(String...)} takes: {@code
+     *     com.acme.Model}, {@code com.acme.*} or {@code com.acme.**}
+     * @return this builder
+     * @throws IllegalArgumentException if a pattern is malformed or none is given
+     * @throws IllegalStateException if it was already set
+     * @since 0.1
+     */
+    public Builder allow(String... patterns) {
+      once(!this.allowed.isEmpty(), "allow");
+      this.allowed = LoadOptions.allow(patterns).allowed();
       return this;
     }
 
@@ -452,7 +484,8 @@ public final class Memory implements Serializable {
               map,
               verbose == null ? 0 : verbose,
               maxBytes == null ? -1 : maxBytes,
-              storeOptions));
+              storeOptions,
+              allowed));
     }
   }
 }

@@ -2,12 +2,15 @@ package dev.joblib.internal.io;
 
 import java.io.ObjectInputFilter;
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The deserialization filter of every load: known gadget classes and proxies are always refused,
- * depth, references and array lengths are bounded, and in allow-list mode only listed classes and
- * the JDK's value and collection types pass. A JVM-wide filter, if set, is applied too.
+ * The deserialization filter of every load: known gadget classes (and relocated copies of them, as
+ * shaded jars carry) and proxies are always refused, depth, references and array lengths are
+ * bounded, and in allow-list mode only listed classes and the JDK's value and collection types
+ * pass. A JVM-wide filter, if set, is applied too.
  */
 final class LoadFilter implements ObjectInputFilter {
   /** Packages and classes of published deserialization gadget chains (ysoserial and others). */
@@ -97,6 +100,7 @@ final class LoadFilter implements ObjectInputFilter {
   private final long maxDepth;
   private final long maxReferences;
   private final long maxArrayLength;
+  private final Map<String, Boolean> verdicts = new HashMap<>();
   private String refused;
 
   LoadFilter(List<String> allowed, long maxDepth, long maxReferences, long maxArrayLength) {
@@ -131,7 +135,7 @@ final class LoadFilter implements ObjectInputFilter {
       }
       if (!c.isPrimitive()) {
         String name = c.getName();
-        if (Proxy.isProxyClass(c) || matchesAny(name, DENIED)) {
+        if (Proxy.isProxyClass(c) || isGadget(name)) {
           return refuse("class " + name + " is a known deserialization gadget (always refused)");
         }
         if (!allowed.isEmpty() && !matchesAny(name, allowed) && !matchesAny(name, ALWAYS_ALLOWED)) {
@@ -145,6 +149,23 @@ final class LoadFilter implements ObjectInputFilter {
               + " is refused by the JVM-wide filter (jdk.serialFilter)");
     }
     return c != null ? Status.ALLOWED : Status.UNDECIDED;
+  }
+
+  /**
+   * Whether a class is a known gadget, or a relocated copy of one ({@code
+   * org.apache.hadoop.shaded.org.apache.commons.collections4.functors.X}): a shading plug-in keeps
+   * the original name as the suffix of the relocated one. Decided once per class and load.
+   */
+  private boolean isGadget(String name) {
+    Boolean known = verdicts.get(name);
+    if (known == null) {
+      known = matchesAny(name, DENIED);
+      for (int dot = name.indexOf('.'); !known && dot >= 0; dot = name.indexOf('.', dot + 1)) {
+        known = matchesAny(name.substring(dot + 1), DENIED);
+      }
+      verdicts.put(name, known);
+    }
+    return known;
   }
 
   private Status refuse(String why) {

@@ -2,7 +2,6 @@ package dev.joblib.internal.memory;
 
 import dev.joblib.CacheMetadata;
 import dev.joblib.CacheValidation;
-import dev.joblib.LoadOptions;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoredEntry;
 import java.lang.System.Logger.Level;
@@ -33,12 +32,13 @@ final class EntryLookup {
   private final MemorySettings settings;
   private final FunctionIdentity identity;
   private final CacheValidation validation;
-  private volatile LoadOptions loadOptions;
+  private final EntryReader reader;
 
   EntryLookup(MemorySettings settings, FunctionIdentity identity, CacheValidation validation) {
     this.settings = settings;
     this.identity = identity;
     this.validation = validation;
+    this.reader = new EntryReader(settings, identity);
   }
 
   /**
@@ -61,7 +61,7 @@ final class EntryLookup {
     }
     Object value;
     try {
-      value = ResultCodec.load(entry, settings, loadOptions());
+      value = reader.read(entry);
     } catch (RuntimeException | LinkageError e) {
       GuardedStore.warn(
           "Exception while loading results for "
@@ -95,15 +95,6 @@ final class EntryLookup {
     }
     touched.put(key, now);
     s.touch(key, Instant.now());
-  }
-
-  private LoadOptions loadOptions() {
-    LoadOptions options = loadOptions;
-    if (options == null) {
-      options = ResultCodec.loadOptions(settings);
-      loadOptions = options;
-    }
-    return options;
   }
 
   private boolean isValid(GuardedStore s, StoredEntry entry) {

@@ -26,13 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param capturedHash the hash of the captured values (or of the function object's fields)
  * @param parameterNames the names of the function's parameters, {@code arg0...} when the class was
  *     compiled without {@code -parameters}
+ * @param types where the function's declared types are found (what an entry's load admits), or null
+ *     for a Memory that caches nothing
  */
 record FunctionIdentity(
     String functionId,
     String displayName,
     String codeHash,
     String capturedHash,
-    List<String> parameterNames)
+    List<String> parameterNames,
+    FunctionTypes types)
     implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger("dev.joblib.Memory");
@@ -66,8 +69,10 @@ record FunctionIdentity(
             .orElseGet(() -> unknownCode(implClass + "." + method));
     List<String> names =
         parameterNames(loader, implClass, method, lambda.getImplMethodSignature(), arity);
+    FunctionTypes types =
+        new FunctionTypes(implClass, method, lambda.getImplMethodSignature(), arity);
     return new FunctionIdentity(
-        implClass + "/" + method, displayName(implClass, method), code, capturedHash, names);
+        implClass + "/" + method, displayName(implClass, method), code, capturedHash, names, types);
   }
 
   private static FunctionIdentity ofObject(
@@ -94,13 +99,14 @@ record FunctionIdentity(
         displayName(className, interfaceMethod),
         code,
         capturedHash,
-        List.copyOf(names));
+        List.copyOf(names),
+        new FunctionTypes(className, interfaceMethod, null, arity));
   }
 
   /** Returns a copy whose code hash is replaced by an explicit version. */
   FunctionIdentity withVersion(String version) {
     return new FunctionIdentity(
-        functionId, displayName, "version:" + version, capturedHash, parameterNames);
+        functionId, displayName, "version:" + version, capturedHash, parameterNames, types);
   }
 
   private static String hashCaptured(Object captured, String where) {

@@ -121,15 +121,17 @@ final class MemoizedCall implements Serializable {
 
   MemorizedResult<Object> callAndShelve(Object[] args, Callable<Object> compute) throws Exception {
     if (!enabled()) {
-      return new ShelvedResult<>(null, functionId(), "0".repeat(32), compute.call(), true);
+      return new ShelvedResult<>(null, null, functionId(), "0".repeat(32), compute.call(), true);
     }
     EntryKey key = keys.of(args);
     Object value = obtain(args, compute, false);
     GuardedStore s = store();
     boolean stored = value == EntryLookup.NOT_LOADED || (s != null && s.get(key).isPresent());
     return stored
-        ? new ShelvedResult<>(settings, key.functionId(), key.argsId(), null, false)
-        : new ShelvedResult<>(settings, key.functionId(), key.argsId(), value, true);
+        ? new ShelvedResult<>(
+            settings, keys.identity(), key.functionId(), key.argsId(), null, false)
+        : new ShelvedResult<>(
+            settings, keys.identity(), key.functionId(), key.argsId(), value, true);
   }
 
   /** Deletes every stored result of this function. */

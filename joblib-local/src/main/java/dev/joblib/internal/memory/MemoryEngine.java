@@ -43,6 +43,8 @@ public final class MemoryEngine implements Serializable {
    * @param maxBytes the size above which the least recently used entries are evicted after a write,
    *     or -1
    * @param storeOptions the store options (copied)
+   * @param allowed class patterns, checked, that entries of a shared store may load besides what
+   *     safe mode admits
    * @return the engine
    */
   public static MemoryEngine create(
@@ -52,7 +54,8 @@ public final class MemoryEngine implements Serializable {
       boolean mmap,
       int verbose,
       long maxBytes,
-      Map<String, String> storeOptions) {
+      Map<String, String> storeOptions,
+      List<String> allowed) {
     return new MemoryEngine(
         new MemorySettings(
             location,
@@ -62,7 +65,8 @@ public final class MemoryEngine implements Serializable {
             mmap,
             verbose,
             maxBytes,
-            storeOptions));
+            storeOptions,
+            allowed));
   }
 
   /**
@@ -152,7 +156,8 @@ public final class MemoryEngine implements Serializable {
                 fn.getClass().getSimpleName(),
                 "none",
                 "none",
-                List.of())
+                List.of(),
+                null)
             : FunctionIdentity.of(fn, method, arity);
     return new MemoizedCall(settings, new CallKeys(identity, arity), null);
   }

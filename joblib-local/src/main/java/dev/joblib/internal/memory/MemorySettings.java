@@ -3,6 +3,7 @@ package dev.joblib.internal.memory;
 import dev.joblib.internal.Secrets;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param maxBytes the size above which the least recently used entries are evicted after a write,
  *     or -1
  * @param storeOptions the store options
+ * @param allowed class patterns entries may load besides what safe mode admits (see {@link
+ *     EntryReader}), empty for none
  */
 record MemorySettings(
     String location,
@@ -28,7 +31,8 @@ record MemorySettings(
     boolean mmap,
     int verbose,
     long maxBytes,
-    Map<String, String> storeOptions)
+    Map<String, String> storeOptions,
+    List<String> allowed)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -36,6 +40,7 @@ record MemorySettings(
   MemorySettings {
     signingKey = signingKey == null ? null : signingKey.clone();
     storeOptions = Map.copyOf(storeOptions);
+    allowed = List.copyOf(allowed);
   }
 
   /** Returns a copy of the signing key, or null. */
@@ -67,7 +72,8 @@ record MemorySettings(
         && mmap == s.mmap
         && verbose == s.verbose
         && maxBytes == s.maxBytes
-        && storeOptions.equals(s.storeOptions);
+        && storeOptions.equals(s.storeOptions)
+        && allowed.equals(s.allowed);
   }
 
   @Override
@@ -94,6 +100,8 @@ record MemorySettings(
         + maxBytes
         + ", storeOptions="
         + storeOptions.keySet()
+        + ", allowed="
+        + allowed
         + "]";
   }
 }

@@ -19,18 +19,16 @@ final class ResultCodec {
 
   private ResultCodec() {}
 
+  /** Unsigned: a signed Memory signs the output after its metadata is known (EntrySigning). */
   static DumpOptions dumpOptions(MemorySettings settings) {
-    DumpOptions options =
-        DumpOptions.defaults()
-            .withCompression(Compression.of(settings.compression(), settings.compressionLevel()));
-    return settings.signed() ? options.withSignature(settings.signingKey()) : options;
+    return DumpOptions.defaults()
+        .withCompression(Compression.of(settings.compression(), settings.compressionLevel()));
   }
 
+  /** The default filter and no signature: {@link EntryReader} adds what the entry needs. */
   static LoadOptions loadOptions(MemorySettings settings) {
     // a cache entry may have been damaged in the store: check even the blocks handed out mapped
-    LoadOptions options =
-        LoadOptions.defaults().withMmap(settings.mmap()).withMappedChecksums(true);
-    return settings.signed() ? options.withVerification(settings.signingKey()) : options;
+    return LoadOptions.defaults().withMmap(settings.mmap()).withMappedChecksums(true);
   }
 
   /** Loads an entry's output: from its local file when mapping or verifying, else from memory. */

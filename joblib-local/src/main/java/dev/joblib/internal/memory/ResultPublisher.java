@@ -2,6 +2,7 @@ package dev.joblib.internal.memory;
 
 import dev.joblib.CacheMetadata;
 import dev.joblib.Joblib;
+import dev.joblib.internal.io.DumpSigner;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,7 @@ final class ResultPublisher {
           e);
       return;
     }
+    long outputBytes = output.size() + (settings.signed() ? DumpSigner.TAG_BYTES : 0);
     byte[] metadata =
         MetadataCodec.encode(
             new CacheMetadata(
@@ -40,8 +42,14 @@ final class ResultPublisher {
                 computed.time(),
                 computed.duration(),
                 CallText.summaries(identity, args),
-                output.size(),
+                outputBytes,
                 identity.codeHash()));
+    if (settings.signed()) {
+      // the signature binds the output to this key, code and metadata
+      byte[] entryKey =
+          EntrySigning.entryKey(settings.signingKey(), key, identity.codeHash(), metadata);
+      output.sign(entryKey);
+    }
     boolean published = s.publish(key, output.writer(), metadata);
     if (published && settings.maxBytes() > 0) {
       try {
@@ -56,6 +64,12 @@ final class ResultPublisher {
   private static final class Buffer extends ByteArrayOutputStream {
     Buffer() {
       super(4096);
+    }
+
+    /** Signs the unsigned dump written so far, appending its tag. */
+    void sign(byte[] key) {
+      byte[] tag = DumpSigner.sign(buf, count, key);
+      write(tag, 0, tag.length);
     }
 
     /** A writer of the bytes written so far, without a copy. */

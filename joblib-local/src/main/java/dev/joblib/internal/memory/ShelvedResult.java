@@ -21,14 +21,21 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
   private final MemorySettings settings;
   private final String functionId;
   private final String argsId;
+  private final FunctionIdentity identity;
   private final Object inline;
   private final transient Object value;
   private final transient boolean hasValue;
   private volatile boolean cleared;
 
   ShelvedResult(
-      MemorySettings settings, String functionId, String argsId, Object value, boolean hasValue) {
+      MemorySettings settings,
+      FunctionIdentity identity,
+      String functionId,
+      String argsId,
+      Object value,
+      boolean hasValue) {
     this.settings = settings;
+    this.identity = identity;
     this.functionId = functionId;
     this.argsId = argsId;
     this.inline = settings == null ? value : null;
@@ -74,7 +81,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
               + " (it may have been cleared or evicted)");
     }
     try {
-      Object loaded = ResultCodec.load(entry.get(), settings, ResultCodec.loadOptions(settings));
+      Object loaded = new EntryReader(settings, identity).read(entry.get());
       store.touch(key, Instant.now());
       return (R) loaded;
     } catch (RuntimeException e) {

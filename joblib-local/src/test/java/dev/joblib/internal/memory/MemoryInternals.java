@@ -18,7 +18,9 @@ public final class MemoryInternals {
    */
   public static StoreBackend store(Memory memory) {
     String location = memory.location().orElseThrow().toString();
-    return Stores.open(new MemorySettings(location, "none", 0, null, false, 0, -1, Map.of()))
+    return Stores.open(
+            new MemorySettings(
+                location, "none", 0, null, false, 0, -1, Map.of(), java.util.List.of()))
         .unguarded();
   }
 
