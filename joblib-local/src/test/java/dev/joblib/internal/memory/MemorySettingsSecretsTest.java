@@ -3,6 +3,7 @@ package dev.joblib.internal.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,8 @@ class MemorySettingsSecretsTest {
         Map.of(
             "s3.accessKey", "AKIAEXAMPLEACCESSKEY",
             "s3.secretKey", secret,
-            "s3.region", "eu-west-1"));
+            "s3.region", "eu-west-1"),
+        List.of());
   }
 
   @Test
