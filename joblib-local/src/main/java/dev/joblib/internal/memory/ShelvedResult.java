@@ -77,7 +77,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
       Object loaded = ResultCodec.load(entry.get(), settings, ResultCodec.loadOptions(settings));
       store.touch(key, Instant.now());
       return (R) loaded;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       if (fallback) {
         return (R) value;
       }
