@@ -126,6 +126,72 @@ class BoundedLoadTest {
   }
 
   @Test
+  void theDecompressionLimitIsAnOptionCheckedUpFront() {
+    assertThat(LoadOptions.defaults().maxDecompressedBytes())
+        .isEqualTo(Runtime.getRuntime().maxMemory());
+    assertThat(LoadOptions.defaults().withMaxDecompressedBytes(1 << 20).maxDecompressedBytes())
+        .isEqualTo(1 << 20);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> LoadOptions.defaults().withMaxDecompressedBytes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDecompressedBytes")
+        .hasMessageContaining("0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"zlib", "gzip", "lz4", "xz", "zstd"})
+  void decompressionStopsAtTheLimit(String compressor) {
+    double[] value = new double[1 << 17]; // 1 MiB
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Joblib.dump(value, out, DumpOptions.defaults().withCompression(Compression.of(compressor)));
+    byte[] dump = out.toByteArray();
+    long declared = HostileDumps.graph(value).length + (1L << 20);
+
+    // declared over the limit: refused before decompressing
+    assertRefused(dump, declared - 1, "declares");
+    // declared at the limit: the checksums and the end marker go past it, and reading stops there
+    assertRefused(dump, declared, "decompresses to more than");
+    double[] back =
+        Joblib.load(
+            new java.io.ByteArrayInputStream(dump),
+            LoadOptions.defaults().withMaxDecompressedBytes(declared + 4096));
+    assertThat(back).isEqualTo(value);
+  }
+
+  private static void assertRefused(byte[] dump, long limit, String why) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Joblib.load(
+                    new java.io.ByteArrayInputStream(dump),
+                    LoadOptions.defaults().withMaxDecompressedBytes(limit)))
+        .isInstanceOfSatisfying(
+            PersistenceException.class,
+            e -> assertThat(e.reason()).isEqualTo(PersistenceException.Reason.REFUSED))
+        .hasMessageContaining(why);
+  }
+
+  @Test
+  void theTemporaryCopyOfASignedStreamIsCapped() {
+    byte[] key = "a-key-of-sixteen-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    double[] value = new java.util.Random(1).doubles(1 << 19).toArray(); // 4 MiB, incompressible
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Joblib.dump(value, out, DumpOptions.sign(key));
+    byte[] dump = out.toByteArray();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Joblib.load(
+                    new java.io.ByteArrayInputStream(dump),
+                    LoadOptions.verify(key).withMaxDecompressedBytes(1 << 20)))
+        .isInstanceOfSatisfying(
+            PersistenceException.class,
+            e -> assertThat(e.reason()).isEqualTo(PersistenceException.Reason.REFUSED))
+        .hasMessageContaining("temporary copy");
+    double[] back = Joblib.load(new java.io.ByteArrayInputStream(dump), LoadOptions.verify(key));
+    assertThat(back).isEqualTo(value);
+  }
+
+  @Test
   void aMetadataFileNestedAHundredThousandDeepIsACorruptEntry() throws Exception {
     MemorizedFn1<Integer, Integer> f =
         Memory.at(dir.resolve("nested")).cache(BoundedLoadTest::counted).cacheValidation(m -> true);
