@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * mode: only the listed classes, plus the JDK's value and collection types, may be loaded. A filter
  * set for the whole JVM ({@code jdk.serialFilter}) is applied as well.
  *
+ * <p>Whatever the limits, a load allocates only for bytes that are there: declared lengths are
+ * checked against the bytes of a file or of the object stream, arrays read from a stream grow as
+ * their bytes arrive, and compressed dumps may expand to at most {@link
+ * #withMaxDecompressedBytes(long) maxDecompressedBytes}.
+ *
  * @since 0.1
  */
 public final class LoadOptions {

@@ -97,6 +97,8 @@ class BoundedLoadTest {
       }
     }
     assertThat(Files.size(file)).isLessThan(16L << 20);
+    System.out.println(
+        "[BoundedLoadTest] the 10 GiB bomb is a file of " + Files.size(file) + " bytes");
 
     assertThat(child("file", file)).contains("REFUSED");
     assertThat(child("stream", file)).contains("REFUSED");
