@@ -343,7 +343,8 @@ public final class Joblib {
         o.key(),
         o.maxDepth(),
         o.maxReferences(),
-        o.maxArrayLength());
+        o.maxArrayLength(),
+        o.maxDecompressedBytes());
   }
 
   /**

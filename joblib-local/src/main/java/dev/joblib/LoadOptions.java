@@ -32,13 +32,26 @@ import java.util.regex.Pattern;
  * JDK's value and collection types, may be loaded. A filter set for the whole JVM ({@code
  * jdk.serialFilter}) is applied as well.
  *
+ * <p>Whatever the limits, a load allocates only for bytes that are there: declared lengths are
+ * checked against the bytes of a file or of the object stream, arrays read from a stream grow as
+ * their bytes arrive, and compressed dumps may expand to at most {@link
+ * #withMaxDecompressedBytes(long) maxDecompressedBytes}.
+ *
  * @since 0.1
  */
 public final class LoadOptions {
   private static final Pattern PATTERN =
       Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*\\*|\\.\\*)?");
   private static final LoadOptions DEFAULTS =
-      new LoadOptions(false, false, List.of(), null, 2_000, 100_000_000L, Integer.MAX_VALUE - 8);
+      new LoadOptions(
+          false,
+          false,
+          List.of(),
+          null,
+          2_000,
+          100_000_000L,
+          Integer.MAX_VALUE - 8,
+          Runtime.getRuntime().maxMemory());
 
   private final boolean mmap;
   private final boolean checkMapped;
@@ -47,6 +60,7 @@ public final class LoadOptions {
   private final long maxDepth;
   private final long maxReferences;
   private final long maxArrayLength;
+  private final long maxDecompressedBytes;
 
   private LoadOptions(
       boolean mmap,
@@ -55,7 +69,8 @@ public final class LoadOptions {
       byte[] key,
       long maxDepth,
       long maxReferences,
-      long maxArrayLength) {
+      long maxArrayLength,
+      long maxDecompressedBytes) {
     this.mmap = mmap;
     this.checkMapped = checkMapped;
     this.allowed = allowed;
@@ -63,6 +78,7 @@ public final class LoadOptions {
     this.maxDepth = maxDepth;
     this.maxReferences = maxReferences;
     this.maxArrayLength = maxArrayLength;
+    this.maxDecompressedBytes = maxDecompressedBytes;
   }
 
   /**
@@ -148,7 +164,15 @@ public final class LoadOptions {
    * @return the copy
    */
   public LoadOptions withMmap(boolean on) {
-    return new LoadOptions(on, checkMapped, allowed, key, maxDepth, maxReferences, maxArrayLength);
+    return new LoadOptions(
+        on,
+        checkMapped,
+        allowed,
+        key,
+        maxDepth,
+        maxReferences,
+        maxArrayLength,
+        maxDecompressedBytes);
   }
 
   /**
@@ -161,7 +185,8 @@ public final class LoadOptions {
    * @return the copy
    */
   public LoadOptions withMappedChecksums(boolean on) {
-    return new LoadOptions(mmap, on, allowed, key, maxDepth, maxReferences, maxArrayLength);
+    return new LoadOptions(
+        mmap, on, allowed, key, maxDepth, maxReferences, maxArrayLength, maxDecompressedBytes);
   }
 
   /**
@@ -188,7 +213,14 @@ public final class LoadOptions {
       all.add(p);
     }
     return new LoadOptions(
-        mmap, checkMapped, List.copyOf(all), key, maxDepth, maxReferences, maxArrayLength);
+        mmap,
+        checkMapped,
+        List.copyOf(all),
+        key,
+        maxDepth,
+        maxReferences,
+        maxArrayLength,
+        maxDecompressedBytes);
   }
 
   /**
@@ -208,7 +240,8 @@ public final class LoadOptions {
         DumpOptions.checkKey(key),
         maxDepth,
         maxReferences,
-        maxArrayLength);
+        maxArrayLength,
+        maxDecompressedBytes);
   }
 
   /**
@@ -231,7 +264,55 @@ public final class LoadOptions {
               + maxArrayLength);
     }
     return new LoadOptions(
-        mmap, checkMapped, allowed, key, maxDepth, maxReferences, maxArrayLength);
+        mmap,
+        checkMapped,
+        allowed,
+        key,
+        maxDepth,
+        maxReferences,
+        maxArrayLength,
+        maxDecompressedBytes);
+  }
+
+  /**
+   * A copy with another limit on the bytes a compressed dump may expand to. A load reads at most
+   * this many bytes out of the decompressor, and refuses at once a dump whose declared sections add
+   * up to more; a signed stream is copied to its temporary file only up to a little more than this
+   * size. The default is the JVM's maximum heap size ({@link Runtime#maxMemory()}): a value whose
+   * bytes do not fit in the heap cannot be loaded anyway. Uncompressed dumps need no such limit:
+   * what they declare is checked against the bytes present (files) or allocated as the bytes arrive
+   * (streams).
+   *
+   * @param maxDecompressedBytes the limit in bytes, positive
+   * @return the copy
+   * @throws IllegalArgumentException if {@code maxDecompressedBytes} is not positive
+   * @since 0.1
+   */
+  public LoadOptions withMaxDecompressedBytes(long maxDecompressedBytes) {
+    if (maxDecompressedBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxDecompressedBytes must be positive, got " + maxDecompressedBytes);
+    }
+    return new LoadOptions(
+        mmap,
+        checkMapped,
+        allowed,
+        key,
+        maxDepth,
+        maxReferences,
+        maxArrayLength,
+        maxDecompressedBytes);
+  }
+
+  /**
+   * The most bytes a compressed dump may expand to.
+   *
+   * @return the limit, in bytes
+   * @see #withMaxDecompressedBytes(long)
+   * @since 0.1
+   */
+  public long maxDecompressedBytes() {
+    return maxDecompressedBytes;
   }
 
   /**
@@ -318,6 +399,8 @@ public final class LoadOptions {
         + maxReferences
         + ", maxArrayLength="
         + maxArrayLength
+        + ", maxDecompressedBytes="
+        + maxDecompressedBytes
         + "]";
   }
 
@@ -330,13 +413,21 @@ public final class LoadOptions {
         && Arrays.equals(l.key, key)
         && l.maxDepth == maxDepth
         && l.maxReferences == maxReferences
-        && l.maxArrayLength == maxArrayLength;
+        && l.maxArrayLength == maxArrayLength
+        && l.maxDecompressedBytes == maxDecompressedBytes;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        mmap, checkMapped, allowed, Arrays.hashCode(key), maxDepth, maxReferences, maxArrayLength);
+        mmap,
+        checkMapped,
+        allowed,
+        Arrays.hashCode(key),
+        maxDepth,
+        maxReferences,
+        maxArrayLength,
+        maxDecompressedBytes);
   }
 
   /**

@@ -28,7 +28,10 @@ public class PersistenceException extends JoblibException {
     CORRUPT,
     /** The dump holds a class that is not on the classpath. */
     CLASS_NOT_FOUND,
-    /** The load filter refused a class, a depth, a reference count or an array length. */
+    /**
+     * The load filter refused a class, a depth, a reference count or an array length, or the dump
+     * declares or decompresses to more than {@code LoadOptions} allows.
+     */
     REFUSED,
     /** A signed dump whose signature does not match the key, or a key given for an unsigned one. */
     BAD_SIGNATURE,

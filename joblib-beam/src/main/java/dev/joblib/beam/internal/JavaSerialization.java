@@ -24,6 +24,7 @@ final class JavaSerialization {
   /** Reads one object; a missing class or corrupt bytes fail with the given description. */
   static Object fromBytes(byte[] bytes, String what) {
     try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
+      in.setObjectInputFilter(new ArrayBounds(bytes.length).with(in.getObjectInputFilter()));
       return in.readObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);

@@ -81,12 +81,25 @@ final class DumpReader {
                   + CompressorRegistry.names(),
               null);
         }
-        body = c.decompress(raw);
+        body = new BoundedInput(c.decompress(raw), config.maxDecompressedBytes());
       }
       fromFile = raw.isChannel();
       return parse(body, compressed || !raw.isChannel() ? null : raw);
     } catch (PersistenceException e) {
       throw e;
+    } catch (BoundedInput.LimitException e) {
+      throw fail(Reason.REFUSED, e.getMessage(), e);
+    } catch (OutOfMemoryError e) {
+      // our allocations are made only for bytes that arrived, so this is a value too big for the
+      // heap or a class whose readObject allocates what its bytes declare; the partial value is
+      // garbage once this unwinds
+      throw fail(
+          Reason.REFUSED,
+          "does not fit in this JVM's heap (max "
+              + Runtime.getRuntime().maxMemory()
+              + " bytes): "
+              + e.getMessage(),
+          e);
     } catch (EOFException e) {
       throw fail(Reason.TRUNCATED, "is truncated: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
@@ -101,10 +114,12 @@ final class DumpReader {
         || (raw != null && graphLength > raw.remaining())) {
       throw fail(Reason.CORRUPT, "is corrupt: object stream length " + graphLength, null);
     }
+    checkDeclared(body, graphLength, "an object stream");
+    // read in chunks (InputStream.readNBytes): a length with no bytes behind it costs nothing
     byte[] graph = readExactly(body, (int) graphLength, "the object stream");
     checkCrc(body, graph, "the object stream");
     int count = readInt(body);
-    if (count < 0 || count > graphLength / 4) {
+    if (count < 0 || count > graphLength / 4 || count > (Integer.MAX_VALUE - 8) / 10) {
       throw fail(Reason.CORRUPT, "is corrupt: block count " + count, null);
     }
     byte[] table = new byte[4 + 10 * count];
@@ -112,6 +127,7 @@ final class DumpReader {
     byte[] entries = readExactly(body, 10 * count, "the block table");
     System.arraycopy(entries, 0, table, 4, entries.length);
     checkCrc(body, table, "the block table");
+    checkDeclared(body, graphLength + declaredBytes(table, count), "sections");
     ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
     t.getInt();
     Object[] blocks = new Object[count];
@@ -185,11 +201,12 @@ final class DumpReader {
       skipPadding(body, index);
     }
     CRC32C crc = new CRC32C();
-    Object array = Primitives.newArray(type, (int) count);
+    Object array;
     if (raw != null) {
+      array = Primitives.newArray(type, (int) count); // its bytes are there: checked above
       raw.readElements(array, type, (int) count, crc);
     } else {
-      readElements(body, array, type, (int) count, crc);
+      array = readElements(body, type, (int) count, crc);
     }
     bodyPosition += bytes;
     int stored = readInt(body);
@@ -227,13 +244,25 @@ final class DumpReader {
     }
   }
 
-  private void readElements(InputStream body, Object array, int type, int count, CRC32C crc)
+  /**
+   * Reads a block from a stream or a decompressor, whose length is unknown: the array starts at
+   * {@link #FIRST_ALLOCATION} bytes at most and doubles as its bytes arrive, so a declared count
+   * with no data behind it costs at most that much, and a real block at most 1.5 times its size at
+   * the last doubling.
+   */
+  private static Object readElements(InputStream body, int type, int count, CRC32C crc)
       throws IOException {
     int size = Primitives.size(type);
     int perChunk = Format.CHUNK / size;
-    byte[] chunk = new byte[Math.min(Format.CHUNK, count * size)];
+    int capacity = Math.min(count, FIRST_ALLOCATION / size);
+    Object array = Primitives.newArray(type, capacity);
+    byte[] chunk = new byte[(int) Math.min(Format.CHUNK, (long) count * size)];
     for (int done = 0; done < count; ) {
-      int n = Math.min(perChunk, count - done);
+      if (done == capacity) {
+        capacity = (int) Math.min(count, 2L * capacity);
+        array = Primitives.copyOf(array, type, capacity);
+      }
+      int n = Math.min(perChunk, capacity - done);
       int got = body.readNBytes(chunk, 0, n * size);
       if (got < n * size) {
         throw new EOFException("data ends inside a block of " + count + " elements");
@@ -242,6 +271,49 @@ final class DumpReader {
       Primitives.get(ByteBuffer.wrap(chunk, 0, n * size), array, done, n);
       done += n;
     }
+    return array;
+  }
+
+  /** What a block read from a stream may allocate before its bytes have arrived. */
+  static final int FIRST_ALLOCATION = 8 << 20;
+
+  /** The bytes the block table declares (a corrupt count is caught by the block reader). */
+  private static long declaredBytes(byte[] table, int count) {
+    ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
+    long total = 0;
+    for (int i = 0; i < count; i++) {
+      int type = t.get(4 + 10 * i) & 0xff;
+      long elements = t.getLong(4 + 10 * i + 2);
+      if (type >= Primitives.BOOLEAN && type <= Primitives.DOUBLE && elements > 0) {
+        total = saturatedAdd(total, saturatedMultiply(elements, Primitives.size(type)));
+      }
+    }
+    return total;
+  }
+
+  /** A compressed body declaring more than it may expand to is refused before it is read. */
+  private void checkDeclared(InputStream body, long bytes, String what) {
+    if (body instanceof BoundedInput && bytes > config.maxDecompressedBytes()) {
+      throw fail(
+          Reason.REFUSED,
+          "declares "
+              + what
+              + " of "
+              + bytes
+              + " bytes, over maxDecompressedBytes "
+              + config.maxDecompressedBytes()
+              + " (LoadOptions.withMaxDecompressedBytes)",
+          null);
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return r < 0 ? Long.MAX_VALUE : r;
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    return a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
   }
 
   private static Buffer toBuffer(Object array, int type, boolean direct) {
@@ -277,10 +349,14 @@ final class DumpReader {
     LoadFilter filter =
         new LoadFilter(
             config.allowed(), config.maxDepth(), config.maxReferences(), config.maxArrayLength());
-    try (GraphInput in = new GraphInput(new ByteArrayInputStream(graph), blocks)) {
-      in.setObjectInputFilter(filter);
+    GraphBounds bounds = new GraphBounds(graph.length);
+    try (GraphInput in = new GraphInput(new ByteArrayInputStream(graph), blocks, bounds)) {
+      in.setObjectInputFilter(bounds.then(filter));
       return in.readObject();
     } catch (InvalidClassException e) {
+      if (bounds.refused() != null) {
+        throw fail(Reason.REFUSED, "was refused: " + bounds.refused(), e);
+      }
       if (filter.refused() != null) {
         throw fail(Reason.REFUSED, "was refused by the load filter: " + filter.refused(), e);
       }
@@ -291,6 +367,9 @@ final class DumpReader {
           "holds class " + e.getMessage() + ", which is not on the classpath",
           e);
     } catch (IOException | RuntimeException e) {
+      if (bounds.refused() != null) {
+        throw fail(Reason.REFUSED, "was refused: " + bounds.refused(), e);
+      }
       if (filter.refused() != null) {
         throw fail(Reason.REFUSED, "was refused by the load filter: " + filter.refused(), e);
       }
@@ -331,10 +410,12 @@ final class DumpReader {
   /** The object stream, with out-of-band placeholders replaced by their blocks. */
   private static final class GraphInput extends ObjectInputStream {
     private final Object[] blocks;
+    private final GraphBounds bounds;
 
-    GraphInput(InputStream in, Object[] blocks) throws IOException {
+    GraphInput(InputStream in, Object[] blocks, GraphBounds bounds) throws IOException {
       super(in);
       this.blocks = blocks;
+      this.bounds = bounds;
       enableResolveObject(true);
     }
 
@@ -345,6 +426,7 @@ final class DumpReader {
           throw new InvalidObjectException(
               "reference to block " + ref.index() + " of " + blocks.length);
         }
+        bounds.replacing(blocks[ref.index()]);
         return blocks[ref.index()];
       }
       return obj;

@@ -186,6 +186,35 @@ public final class Persistence {
     }
   }
 
+  /**
+   * The most bytes of a signed stream copied to a temporary file: its body may expand to {@code
+   * limit} bytes, and a compressor adds little to incompressible data (1/16 plus 1 MiB is more than
+   * any of ours adds).
+   */
+  static long tempCap(long limit) {
+    long cap = limit + limit / 16 + (1 << 20);
+    return cap < 0 ? Long.MAX_VALUE : cap;
+  }
+
+  private static void copyCapped(InputStream in, OutputStream out, long cap) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long copied = 0;
+    for (int n; (n = in.read(buf)) > 0; ) {
+      copied += n;
+      if (copied > cap) {
+        throw new PersistenceException(
+            Reason.REFUSED,
+            "stream is longer than the "
+                + cap
+                + " bytes a signed dump may take under maxDecompressedBytes (its temporary copy"
+                + " stops there; LoadOptions.withMaxDecompressedBytes)",
+            null,
+            null);
+      }
+      out.write(buf, 0, n);
+    }
+  }
+
   private static Object loadViaTempFile(DumpReader.Header header, RawInput raw, ReadConfig config)
       throws IOException {
     Path tmp = Files.createTempFile("joblib-load-", ".tmp"); // 0600 on POSIX
@@ -196,7 +225,7 @@ public final class Persistence {
         byte[] name = header.compressor().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         out.write(name.length);
         out.write(name);
-        raw.transferTo(out);
+        copyCapped(raw, out, tempCap(config.maxDecompressedBytes()));
       }
       ReadConfig noMmap =
           new ReadConfig(
@@ -206,7 +235,8 @@ public final class Persistence {
               config.key(),
               config.maxDepth(),
               config.maxReferences(),
-              config.maxArrayLength());
+              config.maxArrayLength(),
+              config.maxDecompressedBytes());
       try {
         return load(tmp, noMmap);
       } catch (PersistenceException e) {

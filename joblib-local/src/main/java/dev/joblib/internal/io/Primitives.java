@@ -75,6 +75,13 @@ final class Primitives {
     return java.lang.reflect.Array.getLength(o);
   }
 
+  /** A new array of {@code n} elements starting with the elements of {@code array}. */
+  static Object copyOf(Object array, int type, int n) {
+    Object bigger = newArray(type, n);
+    System.arraycopy(array, 0, bigger, 0, Math.min(n, length(array)));
+    return bigger;
+  }
+
   static Object newArray(int type, int n) {
     switch (type) {
       case BOOLEAN:

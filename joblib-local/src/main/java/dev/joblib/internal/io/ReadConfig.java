@@ -12,6 +12,8 @@ import java.util.List;
  * @param maxDepth filter limit
  * @param maxReferences filter limit
  * @param maxArrayLength filter limit, also applied to out-of-band blocks
+ * @param maxDecompressedBytes most bytes read out of a decompressor (and copied from a signed
+ *     stream)
  */
 public record ReadConfig(
     boolean mmap,
@@ -20,4 +22,5 @@ public record ReadConfig(
     byte[] key,
     long maxDepth,
     long maxReferences,
-    long maxArrayLength) {}
+    long maxArrayLength,
+    long maxDecompressedBytes) {}

@@ -17,6 +17,13 @@ import org.tukaani.xz.XZOutputStream;
 public final class XzCompressor implements Compressor {
   private static final int BUFFER = 64 * 1024;
 
+  /**
+   * The decoder memory (KiB) of the biggest preset, 9: a stream asking for more (its header
+   * declares the dictionary size, up to 4 GiB) was not written by {@link #compress} and is refused
+   * before the dictionary is allocated.
+   */
+  private static final int MEMORY_LIMIT_KIB = decoderMemoryKib(9);
+
   /** Creates the compressor (ServiceLoader). */
   public XzCompressor() {}
 
@@ -53,6 +60,14 @@ public final class XzCompressor implements Compressor {
 
   @Override
   public InputStream decompress(InputStream in) throws IOException {
-    return new BufferedInputStream(new XZInputStream(in), BUFFER);
+    return new BufferedInputStream(new XZInputStream(in, MEMORY_LIMIT_KIB), BUFFER);
+  }
+
+  private static int decoderMemoryKib(int preset) {
+    try {
+      return new LZMA2Options(preset).getDecoderMemoryUsage();
+    } catch (UnsupportedOptionsException e) {
+      throw new IllegalStateException("xz preset " + preset + " is not supported", e);
+    }
   }
 }

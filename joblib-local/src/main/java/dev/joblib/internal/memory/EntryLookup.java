@@ -62,7 +62,9 @@ final class EntryLookup {
     Object value;
     try {
       value = reader.read(entry);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+      // the errors: a corrupt entry whose object graph allocates what its bytes declare (in a
+      // class's own readObject, out of the load filter's sight); the partial value is garbage now
       GuardedStore.warn(
           "Exception while loading results for "
               + identity.displayName()

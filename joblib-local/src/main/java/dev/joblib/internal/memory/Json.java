@@ -8,8 +8,12 @@ import java.util.Map;
  * numbers, booleans, null and nested objects. Arrays are not used and not accepted.
  */
 final class Json {
+  /** Deeper than anything we write (2 levels): a deeper file is damage, not data. */
+  static final int MAX_DEPTH = 64;
+
   private final String text;
   private int pos;
+  private int depth;
 
   private Json(String text) {
     this.text = text;
@@ -56,10 +60,14 @@ final class Json {
 
   private Map<String, Object> object() {
     expect('{');
+    if (++depth > MAX_DEPTH) {
+      throw error("objects nested deeper than " + MAX_DEPTH);
+    }
     Map<String, Object> result = new LinkedHashMap<>();
     skipSpace();
     if (peek() == '}') {
       pos++;
+      depth--;
       return result;
     }
     while (true) {
@@ -72,6 +80,7 @@ final class Json {
       skipSpace();
       char c = next();
       if (c == '}') {
+        depth--;
         return result;
       }
       if (c != ',') {

@@ -84,7 +84,7 @@ final class ShelvedResult<R> implements MemorizedResult<R> {
       Object loaded = new EntryReader(settings, identity).read(entry.get());
       store.touch(key, Instant.now());
       return (R) loaded;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       if (fallback) {
         return (R) value;
       }

@@ -27,8 +27,10 @@ final class Wire {
 
   /** Reads back what {@link #write} wrote. */
   static Object read(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {
+    ArrayBounds bounds = new ArrayBounds(data.length);
     try (ObjectInputStream in =
-        new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
+        new LoaderObjectInputStream(new ByteArrayInputStream(data), loader, bounds)) {
+      in.setObjectInputFilter(bounds.with(in.getObjectInputFilter()));
       return in.readObject();
     }
   }
@@ -64,16 +66,24 @@ final class Wire {
 
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    private final ArrayBounds bounds;
 
-    LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
+    LoaderObjectInputStream(InputStream in, ClassLoader loader, ArrayBounds bounds)
+        throws IOException {
       super(in);
       this.loader = loader;
+      this.bounds = bounds;
       enableResolveObject(true);
     }
 
     @Override
     protected Object resolveObject(Object obj) {
-      return obj instanceof SharedArrays.Shared shared ? shared.value() : obj;
+      if (obj instanceof SharedArrays.Shared shared) {
+        Object value = shared.value();
+        bounds.replacing(value); // a broadcast array: its bytes are not in the data
+        return value;
+      }
+      return obj;
     }
 
     @Override
