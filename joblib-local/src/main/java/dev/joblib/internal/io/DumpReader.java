@@ -2,6 +2,7 @@ package dev.joblib.internal.io;
 
 import dev.joblib.PersistenceException;
 import dev.joblib.PersistenceException.Reason;
+import dev.joblib.spi.ArrayBounds;
 import dev.joblib.spi.Compressor;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -349,7 +350,7 @@ final class DumpReader {
     LoadFilter filter =
         new LoadFilter(
             config.allowed(), config.maxDepth(), config.maxReferences(), config.maxArrayLength());
-    GraphBounds bounds = new GraphBounds(graph.length);
+    ArrayBounds bounds = new ArrayBounds(graph.length);
     try (GraphInput in = new GraphInput(new ByteArrayInputStream(graph), blocks, bounds)) {
       in.setObjectInputFilter(bounds.then(filter));
       return in.readObject();
@@ -410,9 +411,9 @@ final class DumpReader {
   /** The object stream, with out-of-band placeholders replaced by their blocks. */
   private static final class GraphInput extends ObjectInputStream {
     private final Object[] blocks;
-    private final GraphBounds bounds;
+    private final ArrayBounds bounds;
 
-    GraphInput(InputStream in, Object[] blocks, GraphBounds bounds) throws IOException {
+    GraphInput(InputStream in, Object[] blocks, ArrayBounds bounds) throws IOException {
       super(in);
       this.blocks = blocks;
       this.bounds = bounds;

@@ -1,5 +1,6 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.spi.ArrayBounds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -61,20 +62,7 @@ final class SharedArrays {
       return false;
     }
     long length = Array.getLength(obj);
-    return length * elementBytes(type.getComponentType()) >= THRESHOLD_BYTES;
-  }
-
-  private static int elementBytes(Class<?> primitive) {
-    if (primitive == long.class || primitive == double.class) {
-      return 8;
-    }
-    if (primitive == int.class || primitive == float.class) {
-      return 4;
-    }
-    if (primitive == short.class || primitive == char.class) {
-      return 2;
-    }
-    return 1;
+    return length * ArrayBounds.elementSize(type.getComponentType()) >= THRESHOLD_BYTES;
   }
 
   private final class Replacing extends ObjectOutputStream {

@@ -1,5 +1,6 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.spi.ArrayBounds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

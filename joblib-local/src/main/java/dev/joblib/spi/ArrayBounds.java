@@ -1,24 +1,33 @@
-package dev.joblib.internal.io;
+package dev.joblib.spi;
 
 import java.io.ObjectInputFilter;
+import java.lang.reflect.Array;
 
 /**
  * Bounds the arrays an object stream held in memory may declare by the bytes it holds: a primitive
  * array needs its bytes after its length, and all arrays together (reference arrays and the hash
  * tables of collections counted at 4 bytes a slot) may take at most {@link #BYTES_PER_BYTE} times
  * the stream's size plus {@link #SLACK}. The filter sees each length before the array is allocated,
- * so a corrupt length is refused instead of allocated.
+ * so a corrupt length is refused instead of allocated. Every load of joblib's uses it; a backend
+ * that reads its results with its own {@code ObjectInputStream} should too:
+ *
+ * <pre>{@code
+ * ArrayBounds bounds = new ArrayBounds(bytes.length);
+ * in.setObjectInputFilter(bounds.with(in.getObjectInputFilter()));
+ * }</pre>
+ *
+ * <p>One instance per stream: it counts what the stream declared so far.
  */
-final class GraphBounds implements ObjectInputFilter {
+public final class ArrayBounds implements ObjectInputFilter {
   /**
    * Heap bytes of arrays allowed per byte of stream. A real stream needs at most about 6: a
    * reference array needs a byte per element, and a hash set declaring n elements gets a table of
    * up to 8n slots for elements of at least 5 bytes each.
    */
-  static final long BYTES_PER_BYTE = 16;
+  public static final long BYTES_PER_BYTE = 16;
 
   /** Fixed allowance on top: small streams may hold small collections of any shape. */
-  static final long SLACK = 1 << 20;
+  public static final long SLACK = 1 << 20;
 
   /** Bytes a primitive array may declare past what is left, for the stream's read-ahead. */
   private static final long READ_AHEAD = 1024;
@@ -29,29 +38,64 @@ final class GraphBounds implements ObjectInputFilter {
   private String refused;
   private Object resolved;
 
-  GraphBounds(long size) {
+  /**
+   * Creates the filter of one stream.
+   *
+   * @param size the stream's length in bytes
+   */
+  public ArrayBounds(long size) {
     this.size = size;
     this.budget = BYTES_PER_BYTE * size + SLACK;
   }
 
-  /** What the refusal was about, or null. */
-  String refused() {
+  /**
+   * Tells what the refusal was about.
+   *
+   * @return why an array was refused, or null if none was
+   */
+  public String refused() {
     return refused;
   }
 
   /**
-   * Tells that an out-of-band block replaces a placeholder next: the stream filters the replacement
-   * too, and its bytes were in the block, not in the stream.
+   * Tells that an array held elsewhere (an out-of-band block, a broadcast value) replaces a
+   * placeholder next, in {@code resolveObject}: the stream filters the replacement too, and its
+   * bytes are not in the stream.
+   *
+   * @param block the array about to replace a placeholder
    */
-  void replacing(Object block) {
+  public void replacing(Object block) {
     resolved = block;
   }
 
-  /** This filter, then {@code next} (unless this one refuses). */
-  ObjectInputFilter then(ObjectInputFilter next) {
+  /**
+   * Returns this filter, then {@code next} unless this one refuses.
+   *
+   * @param next the filter that decides what this one leaves undecided
+   * @return the combined filter
+   */
+  public ObjectInputFilter then(ObjectInputFilter next) {
     return info -> checkInput(info) == Status.REJECTED ? Status.REJECTED : next.checkInput(info);
   }
 
+  /**
+   * Returns this filter merged with a stream's current one (the JVM-wide {@code jdk.serialFilter}),
+   * if any: either may refuse.
+   *
+   * @param current the stream's filter, or null
+   * @return the filter to set on the stream
+   */
+  public ObjectInputFilter with(ObjectInputFilter current) {
+    return current == null ? this : ObjectInputFilter.merge(this, current);
+  }
+
+  /**
+   * Refuses an array whose length needs more bytes than the stream has left, or that takes the
+   * stream's arrays past their budget; leaves everything else undecided.
+   *
+   * @param info what the stream is about to create
+   * @return {@code REJECTED} or {@code UNDECIDED}
+   */
   @Override
   public Status checkInput(FilterInfo info) {
     long length = info.arrayLength();
@@ -59,9 +103,7 @@ final class GraphBounds implements ObjectInputFilter {
     if (length < 0 || c == null || !c.isArray()) {
       return Status.UNDECIDED;
     }
-    if (resolved != null
-        && c == resolved.getClass()
-        && length == java.lang.reflect.Array.getLength(resolved)) {
+    if (resolved != null && c == resolved.getClass() && length == Array.getLength(resolved)) {
       resolved = null;
       return Status.UNDECIDED;
     }
@@ -104,7 +146,13 @@ final class GraphBounds implements ObjectInputFilter {
     return Status.REJECTED;
   }
 
-  private static long elementSize(Class<?> primitive) {
+  /**
+   * Returns the bytes an element of a primitive array takes.
+   *
+   * @param primitive a primitive type
+   * @return 8, 4, 2 or 1
+   */
+  public static int elementSize(Class<?> primitive) {
     if (primitive == long.class || primitive == double.class) {
       return 8;
     }
