@@ -16,10 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -38,11 +40,17 @@ class CallerContextTest {
   private static SparkSession spark;
   private static SparkContext sc;
   private final List<Properties> jobs = new CopyOnWriteArrayList<>();
+  private final AtomicInteger ended = new AtomicInteger();
   private final SparkListener recorder =
       new SparkListener() {
         @Override
         public void onJobStart(SparkListenerJobStart start) {
           jobs.add(start.properties());
+        }
+
+        @Override
+        public void onJobEnd(SparkListenerJobEnd end) {
+          ended.incrementAndGet();
         }
       };
 
@@ -75,13 +83,14 @@ class CallerContextTest {
     return IntStream.range(0, n).boxed().collect(Collectors.toList());
   }
 
-  /** The jobs started so far, after the listener bus delivered their start events. */
+  /**
+   * The jobs of the calls made so far (all ended), once the listener bus has delivered the end of
+   * every job it delivered the start of.
+   */
   private List<Properties> recordedJobs() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    int seen = -1;
-    while (System.nanoTime() < deadline && seen != jobs.size()) {
-      seen = jobs.size();
-      Thread.sleep(300);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && (jobs.isEmpty() || ended.get() < jobs.size())) {
+      Thread.sleep(50);
     }
     return List.copyOf(jobs);
   }
@@ -102,6 +111,7 @@ class CallerContextTest {
       assertThat(a.get(60, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4);
       List<Properties> ofA = recordedJobs();
       jobs.clear();
+      ended.set(0);
       Future<List<Integer>> b =
           callers.submit(
               () -> {
@@ -182,7 +192,11 @@ class CallerContextTest {
         p.<Integer>stream(range(8).stream().map(x -> delayed(CallerContextTest::same, x)))
             .iterator();
     assertThat(it.next()).isZero();
-    Thread.sleep(2_000); // every job of the call ends: only references that outlive them remain
+    // every job of the call ends: only references that outlive them remain
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && sc.statusTracker().getActiveJobIds().length > 0) {
+      Thread.sleep(50);
+    }
     return new WeakReference<>(p);
   }
 
