@@ -99,15 +99,12 @@ public final class OwnerOnly {
    * @throws IOException on failure ({@link java.nio.file.FileAlreadyExistsException} if it exists)
    */
   public static void writeNew(Path path, byte[] bytes) throws IOException {
-    try (OutputStream out =
-        Channels.newOutputStream(
-            open(
-                path,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS))) {
-      out.write(bytes);
-    }
+    write(
+        path,
+        bytes,
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
@@ -131,13 +128,16 @@ public final class OwnerOnly {
    * @throws IOException on failure
    */
   public static void write(Path path, byte[] bytes) throws IOException {
-    try (OutputStream out =
-        Channels.newOutputStream(
-            open(
-                path,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))) {
+    write(
+        path,
+        bytes,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  private static void write(Path path, byte[] bytes, OpenOption... options) throws IOException {
+    try (OutputStream out = Channels.newOutputStream(open(path, options))) {
       out.write(bytes);
     }
   }
