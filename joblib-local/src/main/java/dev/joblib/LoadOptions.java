@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -42,16 +43,7 @@ import java.util.regex.Pattern;
 public final class LoadOptions {
   private static final Pattern PATTERN =
       Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*\\*|\\.\\*)?");
-  private static final LoadOptions DEFAULTS =
-      new LoadOptions(
-          false,
-          false,
-          List.of(),
-          null,
-          2_000,
-          100_000_000L,
-          Integer.MAX_VALUE - 8,
-          Runtime.getRuntime().maxMemory());
+  private static final LoadOptions DEFAULTS = new LoadOptions(new Draft());
 
   private final boolean mmap;
   private final boolean checkMapped;
@@ -62,23 +54,15 @@ public final class LoadOptions {
   private final long maxArrayLength;
   private final long maxDecompressedBytes;
 
-  private LoadOptions(
-      boolean mmap,
-      boolean checkMapped,
-      List<String> allowed,
-      byte[] key,
-      long maxDepth,
-      long maxReferences,
-      long maxArrayLength,
-      long maxDecompressedBytes) {
-    this.mmap = mmap;
-    this.checkMapped = checkMapped;
-    this.allowed = allowed;
-    this.key = key;
-    this.maxDepth = maxDepth;
-    this.maxReferences = maxReferences;
-    this.maxArrayLength = maxArrayLength;
-    this.maxDecompressedBytes = maxDecompressedBytes;
+  private LoadOptions(Draft d) {
+    this.mmap = d.mmap;
+    this.checkMapped = d.checkMapped;
+    this.allowed = d.allowed;
+    this.key = d.key;
+    this.maxDepth = d.maxDepth;
+    this.maxReferences = d.maxReferences;
+    this.maxArrayLength = d.maxArrayLength;
+    this.maxDecompressedBytes = d.maxDecompressedBytes;
   }
 
   /**
@@ -164,15 +148,7 @@ public final class LoadOptions {
    * @return the copy
    */
   public LoadOptions withMmap(boolean on) {
-    return new LoadOptions(
-        on,
-        checkMapped,
-        allowed,
-        key,
-        maxDepth,
-        maxReferences,
-        maxArrayLength,
-        maxDecompressedBytes);
+    return copy(d -> d.mmap = on);
   }
 
   /**
@@ -185,8 +161,7 @@ public final class LoadOptions {
    * @return the copy
    */
   public LoadOptions withMappedChecksums(boolean on) {
-    return new LoadOptions(
-        mmap, on, allowed, key, maxDepth, maxReferences, maxArrayLength, maxDecompressedBytes);
+    return copy(d -> d.checkMapped = on);
   }
 
   /**
@@ -212,15 +187,7 @@ public final class LoadOptions {
       }
       all.add(p);
     }
-    return new LoadOptions(
-        mmap,
-        checkMapped,
-        List.copyOf(all),
-        key,
-        maxDepth,
-        maxReferences,
-        maxArrayLength,
-        maxDecompressedBytes);
+    return copy(d -> d.allowed = List.copyOf(all));
   }
 
   /**
@@ -233,15 +200,8 @@ public final class LoadOptions {
    * @throws IllegalArgumentException if {@code key} is shorter than 16 bytes
    */
   public LoadOptions withVerification(byte[] key) {
-    return new LoadOptions(
-        mmap,
-        checkMapped,
-        allowed,
-        DumpOptions.checkKey(key),
-        maxDepth,
-        maxReferences,
-        maxArrayLength,
-        maxDecompressedBytes);
+    byte[] checked = DumpOptions.checkKey(key);
+    return copy(d -> d.key = checked);
   }
 
   /**
@@ -263,15 +223,12 @@ public final class LoadOptions {
               + ", maxArrayLength="
               + maxArrayLength);
     }
-    return new LoadOptions(
-        mmap,
-        checkMapped,
-        allowed,
-        key,
-        maxDepth,
-        maxReferences,
-        maxArrayLength,
-        maxDecompressedBytes);
+    return copy(
+        d -> {
+          d.maxDepth = maxDepth;
+          d.maxReferences = maxReferences;
+          d.maxArrayLength = maxArrayLength;
+        });
   }
 
   /**
@@ -293,15 +250,7 @@ public final class LoadOptions {
       throw new IllegalArgumentException(
           "maxDecompressedBytes must be positive, got " + maxDecompressedBytes);
     }
-    return new LoadOptions(
-        mmap,
-        checkMapped,
-        allowed,
-        key,
-        maxDepth,
-        maxReferences,
-        maxArrayLength,
-        maxDecompressedBytes);
+    return copy(d -> d.maxDecompressedBytes = maxDecompressedBytes);
   }
 
   /**
@@ -428,6 +377,34 @@ public final class LoadOptions {
         maxReferences,
         maxArrayLength,
         maxDecompressedBytes);
+  }
+
+  private LoadOptions copy(Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.mmap = mmap;
+    d.checkMapped = checkMapped;
+    d.allowed = allowed;
+    d.key = key;
+    d.maxDepth = maxDepth;
+    d.maxReferences = maxReferences;
+    d.maxArrayLength = maxArrayLength;
+    d.maxDecompressedBytes = maxDecompressedBytes;
+    change.accept(d);
+    return new LoadOptions(d);
+  }
+
+  /**
+   * The fields of an instance being made (the defaults until a wither sets one), copied in once.
+   */
+  private static final class Draft {
+    boolean mmap;
+    boolean checkMapped;
+    List<String> allowed = List.of();
+    byte[] key;
+    long maxDepth = 2_000;
+    long maxReferences = 100_000_000L;
+    long maxArrayLength = Integer.MAX_VALUE - 8;
+    long maxDecompressedBytes = Runtime.getRuntime().maxMemory();
   }
 
   /**
