@@ -1,7 +1,16 @@
 package dev.joblib.spi;
 
+import dev.joblib.Fn0;
+import dev.joblib.Fn1;
+import dev.joblib.Fn2;
+import dev.joblib.Fn3;
+import dev.joblib.Fn4;
+import dev.joblib.Joblib;
 import dev.joblib.Task;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -245,5 +254,175 @@ public final class Batch implements Serializable {
         + ".."
         + (firstIndex + tasks.length - 1)
         + "]";
+  }
+
+  /**
+   * Serializes the batch in its compact form, {@link Form}.
+   *
+   * @return the form written in place of the batch
+   */
+  private Object writeReplace() {
+    return new Form(this);
+  }
+
+  /**
+   * A batch is only ever read from its {@link Form}; a stream that holds one otherwise is forged.
+   */
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a Batch is read from its compact form only");
+  }
+
+  /**
+   * A batch as it travels: the function of its tasks once, and their arguments in one flat array. A
+   * {@code map} batch of n tasks then costs n argument objects on the wire instead of 3n (each
+   * {@link Task} and its argument array), the same as the arguments alone. Tasks that call
+   * different functions (or one function with different arities) are told apart by a kind index.
+   */
+  private static final class Form implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The batch's number within its call. */
+    private final int sequence;
+
+    /** The index of the first task. */
+    private final int firstIndex;
+
+    /** The call's seed. */
+    private final long seed;
+
+    /** The id of the backend that runs the batch. */
+    private final String backendId;
+
+    /** The nesting of the tasks: backend, level, depth and thread limit of their calls. */
+    private final String nestedBackend;
+
+    /** See {@link #nestedBackend}. */
+    private final int nestingLevel;
+
+    /** See {@link #nestedBackend}. */
+    private final int nestingDepth;
+
+    /** See {@link #nestedBackend}. */
+    private final int innerMaxNumThreads;
+
+    /** The number of tasks. */
+    private final int size;
+
+    /** The distinct functions, in order of first use. */
+    private final Serializable[] functions;
+
+    /** The number of arguments each function is called with, parallel to {@link #functions}. */
+    private final int[] arities;
+
+    /** Each task's index into {@link #functions}; null when every task uses the first. */
+    private final int[] kindOf;
+
+    /** Every task's arguments, one task after the other. */
+    private final Object[] args;
+
+    Form(Batch batch) {
+      sequence = batch.sequence;
+      firstIndex = batch.firstIndex;
+      seed = batch.seed;
+      backendId = batch.backendId;
+      nestedBackend = batch.nestedBackend;
+      nestingLevel = batch.nestingLevel;
+      nestingDepth = batch.nestingDepth;
+      innerMaxNumThreads = batch.innerMaxNumThreads;
+      size = batch.tasks.length;
+      List<Serializable> distinct = new ArrayList<>(1);
+      List<Integer> arityOf = new ArrayList<>(1);
+      int[] kinds = new int[batch.tasks.length];
+      List<Object> flat = new ArrayList<>(batch.tasks.length);
+      boolean oneKind = true;
+      for (int i = 0; i < batch.tasks.length; i++) {
+        Task<?> task = batch.tasks[i];
+        List<Object> taskArgs = task.args();
+        int kind = kindOf(distinct, arityOf, task.function(), taskArgs.size());
+        kinds[i] = kind;
+        oneKind &= kind == 0;
+        flat.addAll(taskArgs);
+      }
+      functions = distinct.toArray(new Serializable[0]);
+      arities = arityOf.stream().mapToInt(Integer::intValue).toArray();
+      kindOf = oneKind ? null : kinds;
+      args = flat.toArray();
+    }
+
+    private static int kindOf(
+        List<Serializable> functions, List<Integer> arities, Serializable function, int arity) {
+      for (int k = 0; k < functions.size(); k++) {
+        if (functions.get(k) == function && arities.get(k) == arity) {
+          return k;
+        }
+      }
+      functions.add(function);
+      arities.add(arity);
+      return functions.size() - 1;
+    }
+
+    /**
+     * The batch again, its tasks rebuilt with {@link Joblib#delayed}.
+     *
+     * @return the batch
+     * @throws InvalidObjectException if the form is inconsistent
+     */
+    private Object readResolve() throws InvalidObjectException {
+      if (size < 1 || kindOf != null && kindOf.length != size) {
+        throw new InvalidObjectException("a Batch form holds " + size + " tasks");
+      }
+      List<Task<?>> rebuilt = new ArrayList<>(size);
+      int next = 0;
+      for (int i = 0; i < size; i++) {
+        int kind = kindOf == null ? 0 : kindOf[i];
+        if (kind < 0 || kind >= functions.length || next + arities[kind] > args.length) {
+          throw new InvalidObjectException("a Batch form does not match its arguments");
+        }
+        rebuilt.add(task(functions[kind], args, next, arities[kind]));
+        next += arities[kind];
+      }
+      if (next != args.length) {
+        throw new InvalidObjectException("a Batch form has arguments left over");
+      }
+      return new Batch(
+          sequence,
+          firstIndex,
+          rebuilt,
+          seed,
+          backendId,
+          new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Task<?> task(Serializable function, Object[] args, int from, int arity)
+        throws InvalidObjectException {
+      try {
+        return switch (arity) {
+          case 0 -> Joblib.delayed((Fn0<Object>) function);
+          case 1 -> Joblib.delayed((Fn1<Object, Object>) function, args[from]);
+          case 2 ->
+              Joblib.delayed((Fn2<Object, Object, Object>) function, args[from], args[from + 1]);
+          case 3 ->
+              Joblib.delayed(
+                  (Fn3<Object, Object, Object, Object>) function,
+                  args[from],
+                  args[from + 1],
+                  args[from + 2]);
+          case 4 ->
+              Joblib.delayed(
+                  (Fn4<Object, Object, Object, Object, Object>) function,
+                  args[from],
+                  args[from + 1],
+                  args[from + 2],
+                  args[from + 3]);
+          default -> throw new InvalidObjectException("a task has 0 to 4 arguments, not " + arity);
+        };
+      } catch (ClassCastException | NullPointerException e) {
+        InvalidObjectException invalid =
+            new InvalidObjectException("a Batch form names a function of the wrong kind");
+        invalid.initCause(e);
+        throw invalid;
+      }
+    }
   }
 }

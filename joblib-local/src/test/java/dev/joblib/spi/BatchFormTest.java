@@ -1,0 +1,102 @@
+package dev.joblib.spi;
+
+import static dev.joblib.Joblib.delayed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.joblib.Fn0;
+import dev.joblib.Fn1;
+import dev.joblib.Fn2;
+import dev.joblib.Fn4;
+import dev.joblib.Task;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A batch travels in its compact form and comes back with the same tasks, seed and nesting. */
+class BatchFormTest {
+  @Test
+  void aMapBatchCostsItsArgumentsOnTheWireNotATaskObjectPerTask() throws Exception {
+    Fn1<Integer, Integer> square = x -> x * x;
+    List<Task<?>> tasks = new ArrayList<>();
+    Integer[] args = new Integer[10_000];
+    for (int i = 0; i < args.length; i++) {
+      tasks.add(delayed(square, i));
+      args[i] = i;
+    }
+    byte[] batch = write(new Batch(3, 100, tasks, 42L, "spark", "threads", 1));
+    byte[] alone = write(args);
+
+    assertThat(batch.length).isLessThan(alone.length + 2_000);
+    assertThat(new String(batch, StandardCharsets.ISO_8859_1)).doesNotContain("dev.joblib.Task");
+    BatchOutcome outcome = ((Batch) read(batch)).run();
+    assertThat(outcome.results()).hasSize(10_000).element(9_999).isEqualTo(9_999 * 9_999);
+  }
+
+  @Test
+  void mixedFunctionsAndAritiesComeBackInOrderWithTheirNullArguments() throws Exception {
+    Fn0<String> constant = () -> "c";
+    Fn1<Object, String> show = String::valueOf;
+    Fn2<Integer, Integer, Integer> add = Integer::sum;
+    Fn4<Object, Object, Object, Object, String> four = (a, b, c, d) -> "" + a + b + c + d;
+    List<Task<?>> tasks =
+        List.of(
+            delayed(show, null),
+            delayed(constant),
+            delayed(add, 2, 3),
+            delayed(show, 7),
+            delayed(four, 1, null, 3, 4),
+            delayed(constant));
+    Batch original = new Batch(5, 20, tasks, 7L, "processes", new Nesting("threads", 2, 3, 4));
+
+    Batch back = (Batch) read(write(original));
+
+    assertThat(back.run().results()).containsExactly("null", "c", 5, "7", "1null34", "c");
+    assertThat(back.sequence()).isEqualTo(5);
+    assertThat(back.firstIndex()).isEqualTo(20);
+    assertThat(back.seed()).isEqualTo(7L);
+    assertThat(back.backendId()).isEqualTo("processes");
+    assertThat(back.nesting()).isEqualTo(new Nesting("threads", 2, 3, 4));
+  }
+
+  @Test
+  void aBatchOfFunctionsWithoutArgumentsKeepsItsSize() throws Exception {
+    Fn0<Integer> one = () -> 1;
+    Batch back =
+        (Batch) read(write(new Batch(0, 0, List.of(delayed(one), delayed(one)), 0L, "x", "y", 1)));
+
+    assertThat(back.size()).isEqualTo(2);
+    assertThat(back.run().results()).containsExactly(1, 1);
+  }
+
+  @Test
+  void eachTaskSeesTheSameSeededRandomNumbersAfterTheTrip() throws Exception {
+    Fn1<Integer, Double> draw = i -> dev.joblib.TaskContext.current().random().nextDouble();
+    List<Task<?>> tasks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tasks.add(delayed(draw, i));
+    }
+    Batch original = new Batch(0, 10, tasks, 99L, "spark", "threads", 1);
+
+    assertThat(((Batch) read(write(original))).run().results()).isEqualTo(original.run().results());
+  }
+
+  private static byte[] write(Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readObject();
+    }
+  }
+}
