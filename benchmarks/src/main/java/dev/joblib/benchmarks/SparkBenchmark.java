@@ -12,9 +12,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The spark backend against plain Spark in the same session: {@code Parallel.map} of 10,000 tiny
- * tasks versus {@code JavaRDD.parallelize(..).map(..).collect()} of the same function, and the
- * speedup of CPU-bound tasks with two workers over one. Prints {@code name value unit} lines.
+ * The spark backend against plain Spark in the same session: {@code Parallel.map} of 10,000 and
+ * 100,000 tiny tasks versus {@code JavaRDD.parallelize(..).map(..).collect()} of the same function,
+ * and the speedup of CPU-bound tasks with two workers over one. Prints {@code name value unit}
+ * lines.
  *
  * <p>Run with Spark on the class path: {@code mvn -pl benchmarks -am install -DskipTests}, {@code
  * mvn -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt}, then {@code java
@@ -24,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * joblib-spark/target/classes} first on the class path.
  */
 public final class SparkBenchmark {
-  private static final int TINY_TASKS = 10_000;
+  private static final int[] TINY_TASKS = {10_000, 100_000};
   private static final int REPEATS = 21;
 
   private SparkBenchmark() {}
@@ -56,8 +57,20 @@ public final class SparkBenchmark {
   }
 
   private static void run(SparkSession spark) {
+    for (int tasks : TINY_TASKS) {
+      tinyTasks(spark, tasks);
+    }
+    cpuBound(spark);
+  }
+
+  /**
+   * {@code Parallel.map} of {@code n} tiny tasks against the raw RDD of the same function, both in
+   * this session, interleaved in rotating order; the medians and their ratio.
+   */
+  private static void tinyTasks(SparkSession spark, int n) {
+    String size = n % 1000 == 0 ? n / 1000 + "k" : String.valueOf(n);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<Integer> xs = IntStream.range(0, TINY_TASKS).boxed().collect(Collectors.toList());
+    List<Integer> xs = IntStream.range(0, n).boxed().collect(Collectors.toList());
     List<Integer> expected = xs.stream().map(x -> x * x + 1).collect(Collectors.toList());
     try (Parallel parallel = Parallel.create().backend(SparkBackend.of(spark))) {
       Supplier<List<Integer>> raw =
@@ -84,13 +97,19 @@ public final class SparkBenchmark {
       }
       double rawMedian = median(rawMs);
       double joblibMedian = median(joblibMs);
-      print("spark_tiny_raw_rdd_10k_median", rawMedian, "ms");
-      print("spark_tiny_parallel_map_10k_median", joblibMedian, "ms");
-      print("spark_tiny_parallel_vs_raw_ratio", joblibMedian / rawMedian, "x");
-      print("spark_tiny_parallel_map_predispatch_all_10k_median", median(allMs), "ms");
-      print("spark_tiny_parallel_predispatch_all_vs_raw_ratio", median(allMs) / rawMedian, "x");
+      print("spark_tiny_raw_rdd_" + size + "_median", rawMedian, "ms");
+      print("spark_tiny_parallel_map_" + size + "_median", joblibMedian, "ms");
+      print("spark_tiny_parallel_vs_raw_" + size + "_ratio", joblibMedian / rawMedian, "x");
+      print("spark_tiny_parallel_map_predispatch_all_" + size + "_median", median(allMs), "ms");
+      print(
+          "spark_tiny_parallel_predispatch_all_vs_raw_" + size + "_ratio",
+          median(allMs) / rawMedian,
+          "x");
     }
+  }
 
+  /** The speedup of 8 CPU-bound tasks of 500 ms with nJobs 2 over nJobs 1. */
+  private static void cpuBound(SparkSession spark) {
     long work = calibrate(500);
     List<Long> cpuTasks = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
