@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -78,10 +79,21 @@ final class Wire {
     }
 
     @Override
-    protected Object resolveObject(Object obj) {
-      if (obj instanceof SharedArrays.Shared shared) {
-        Object value = shared.value();
-        bounds.replacing(value); // a broadcast array: its bytes are not in the data
+    protected Object resolveObject(Object obj) throws IOException {
+      if (obj instanceof SharedValues.Shared shared) {
+        Object value;
+        try {
+          value = shared.value(loader);
+        } catch (ClassNotFoundException e) {
+          throw new InvalidClassException(
+              e.getMessage(),
+              "a value shared by broadcast could not be read: class "
+                  + e.getMessage()
+                  + " is missing");
+        }
+        if (value.getClass().isArray()) {
+          bounds.replacing(value); // a broadcast array: its bytes are not in the data
+        }
         return value;
       }
       return obj;
