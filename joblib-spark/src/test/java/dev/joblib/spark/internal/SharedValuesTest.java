@@ -220,6 +220,19 @@ class SharedValuesTest {
     awaitLargeBroadcasts(0);
   }
 
+  @Test
+  void theBroadcastIsRemovedWhenTheCallIsCancelled() throws Exception {
+    Map<Integer, String> names = bigMap();
+    try (Stream<String> results =
+        Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1).stream(
+            IntStream.range(0, 400)
+                .mapToObj(x -> delayed((Integer y) -> names.get(y) + largeBroadcasts(), x)))) {
+      // closing the stream after two results cancels the rest of the call
+      assertThat(results.limit(2)).containsExactly("name-01", "name-11");
+    }
+    awaitLargeBroadcasts(0);
+  }
+
   /** Beside a broadcast value, an argument that does not serialize still fails its task. */
   @Test
   void anArgumentThatDoesNotSerializeStillFailsItsTaskBesideABroadcastValue() throws Exception {
