@@ -184,29 +184,29 @@ final class SharedValues {
    * references; unchanged if its capturing class cannot be found with {@code loader}.
    */
   private SerializedLambda withSharedCaptures(SerializedLambda lambda, ClassLoader loader) {
-    Object[] captured = null;
-    for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+    Object[] captured = new Object[lambda.getCapturedArgCount()];
+    Class<?> capturing = null;
+    boolean replaced = false;
+    for (int i = 0; i < captured.length; i++) {
       Object value = lambda.getCapturedArg(i);
+      captured[i] = value;
       if (value == null || knownSmall(value) || small.contains(value)) {
         continue;
       }
-      Class<?> capturing = capturingClass(lambda, loader);
-      Shared shared = capturing == null ? null : shareIfLarge(value);
+      if (capturing == null && (capturing = capturingClass(lambda, loader)) == null) {
+        return lambda; // before anything is broadcast for it
+      }
+      Shared shared = shareIfLarge(value);
       if (shared != null) {
-        if (captured == null) {
-          captured = new Object[lambda.getCapturedArgCount()];
-          for (int j = 0; j < captured.length; j++) {
-            captured[j] = lambda.getCapturedArg(j);
-          }
-        }
         captured[i] = shared;
+        replaced = true;
       }
     }
-    if (captured == null) {
+    if (!replaced) {
       return lambda;
     }
     return new SerializedLambda(
-        capturingClass(lambda, loader),
+        capturing,
         lambda.getFunctionalInterfaceClass(),
         lambda.getFunctionalInterfaceMethodName(),
         lambda.getFunctionalInterfaceMethodSignature(),

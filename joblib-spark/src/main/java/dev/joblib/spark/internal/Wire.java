@@ -85,11 +85,13 @@ final class Wire {
         try {
           value = shared.value(loader);
         } catch (ClassNotFoundException e) {
-          throw new InvalidClassException(
-              e.getMessage(),
-              "a value shared by broadcast could not be read: class "
-                  + e.getMessage()
-                  + " is missing");
+          InvalidClassException missing =
+              new InvalidClassException(
+                  e.getMessage(),
+                  "a large value shipped by broadcast could not be read: its class is missing"
+                      + " (ship the application jar with spark-submit or spark.jars)");
+          missing.initCause(e);
+          throw missing;
         }
         if (value.getClass().isArray()) {
           bounds.replacing(value); // a broadcast array: its bytes are not in the data
