@@ -18,6 +18,8 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -44,6 +46,9 @@ final class SharedValues {
   /** Values of at least this many serialized bytes are broadcast. */
   static final long THRESHOLD_BYTES = 1 << 20;
 
+  /** A large value with more parts than this is broadcast whole without looking at them. */
+  private static final int MAX_PARTS = 256;
+
   private final Function<byte[], Broadcast<byte[]>> broadcaster;
 
   /** The broadcast values, by identity; they stay until the call ends. */
@@ -63,8 +68,16 @@ final class SharedValues {
 
   /** Serializes {@code value} with large shared values replaced by broadcast references. */
   byte[] write(Object value) throws IOException {
+    return write(value, true);
+  }
+
+  /**
+   * Serializes {@code value} with the values broadcast so far and large primitive arrays replaced;
+   * with {@code roots}, tasks' large roots too.
+   */
+  private byte[] write(Object value, boolean roots) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new Replacing(bytes)) {
+    try (ObjectOutputStream out = new Replacing(bytes, roots)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
@@ -115,9 +128,15 @@ final class SharedValues {
   /**
    * The broadcast reference standing for {@code root}, broadcasting it now if it is large, or null
    * if it stays inline (small, or not serializable: the batch then fails as it would without this
-   * class, naming the task).
+   * class, naming the task). A large root's own parts are looked at first: those that are large are
+   * broadcast by themselves (a per-task wrapper around a shared model broadcasts the model once),
+   * and the root is broadcast only if it is still large without them.
    */
   private Shared shareIfLarge(Object root) {
+    return shareIfLarge(root, true);
+  }
+
+  private Shared shareIfLarge(Object root, boolean parts) {
     if (root == null || knownSmall(root)) {
       return null;
     }
@@ -128,13 +147,75 @@ final class SharedValues {
     if (root.getClass().isArray() && root.getClass().getComponentType().isPrimitive()) {
       return isLargePrimitiveArray(root) ? share(root, Wire.writeOrFail(root)) : remember(root);
     }
-    byte[] bytes;
-    try {
-      bytes = Wire.write(root);
-    } catch (IOException | RuntimeException notSerializable) {
+    byte[] bytes = measure(root);
+    if (bytes != null && bytes.length >= THRESHOLD_BYTES && parts && shareLargeParts(root)) {
+      bytes = measure(root);
+    }
+    if (bytes == null) {
       return null;
     }
     return bytes.length >= THRESHOLD_BYTES ? share(root, bytes) : remember(root);
+  }
+
+  /** The value serialized with what is broadcast already replaced, or null if it does not. */
+  private byte[] measure(Object value) {
+    try {
+      return write(value, false);
+    } catch (IOException | RuntimeException notSerializable) {
+      return null;
+    }
+  }
+
+  /** Broadcasts the large parts of {@code value}; whether there was any. */
+  private boolean shareLargeParts(Object value) {
+    List<Object> parts = partsOf(value);
+    boolean shared = false;
+    for (Object part : parts.size() <= MAX_PARTS ? parts : List.of()) {
+      shared |= shareIfLarge(part, false) != null;
+    }
+    return shared;
+  }
+
+  /**
+   * The values one level inside {@code value}: the elements of an object array or a collection, the
+   * keys and values of a map, otherwise the non-transient fields the module system lets joblib read
+   * (the fields of JDK classes are hidden: their values stay part of the whole).
+   */
+  private static List<Object> partsOf(Object value) {
+    List<Object> parts = new ArrayList<>();
+    if (value instanceof Object[] array) {
+      return array.length <= MAX_PARTS ? Arrays.asList(array) : parts;
+    }
+    if (value instanceof Collection<?> collection) {
+      if (collection.size() <= MAX_PARTS) {
+        parts.addAll(collection);
+      }
+      return parts;
+    }
+    if (value instanceof Map<?, ?> map) {
+      if (map.size() <= MAX_PARTS / 2) {
+        parts.addAll(map.keySet());
+        parts.addAll(map.values());
+      }
+      return parts;
+    }
+    for (Class<?> c = value.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        int modifiers = field.getModifiers();
+        if (Modifier.isStatic(modifiers)
+            || Modifier.isTransient(modifiers)
+            || field.getType().isPrimitive()) {
+          continue;
+        }
+        try {
+          field.setAccessible(true);
+          parts.add(field.get(value));
+        } catch (RuntimeException | IllegalAccessException hidden) {
+          // InaccessibleObjectException: the field's package is not open to joblib
+        }
+      }
+    }
+    return parts;
   }
 
   private Shared remember(Object smallRoot) {
@@ -230,54 +311,33 @@ final class SharedValues {
     return null;
   }
 
-  /**
-   * Broadcasts the large values among the non-transient fields of a function that is not a lambda;
-   * they are then replaced when the stream reaches them. Fields the module system hides are left
-   * inline.
-   */
-  private void shareLargeFields(Object function) {
-    for (Class<?> c = function.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-      for (Field field : c.getDeclaredFields()) {
-        int modifiers = field.getModifiers();
-        if (Modifier.isStatic(modifiers)
-            || Modifier.isTransient(modifiers)
-            || field.getType().isPrimitive()) {
-          continue;
-        }
-        try {
-          field.setAccessible(true);
-          shareIfLarge(field.get(function));
-        } catch (RuntimeException | IllegalAccessException hidden) {
-          // InaccessibleObjectException: the field's package is not open to joblib
-        }
-      }
-    }
-  }
-
   private final class Replacing extends ObjectOutputStream {
     /** The functions of the tasks written so far that are not lambdas, by identity. */
     private final Set<Object> functions = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    private final boolean roots;
     private ClassLoader loader = Wire.contextLoader();
 
-    Replacing(OutputStream out) throws IOException {
+    Replacing(OutputStream out, boolean roots) throws IOException {
       super(out);
+      this.roots = roots;
       enableReplaceObject(true);
     }
 
     @Override
     protected Object replaceObject(Object obj) {
-      if (obj instanceof Task<?> task) {
+      if (roots && obj instanceof Task<?> task) {
         // a lambda is written as its SerializedLambda, never seen here itself
         functions.add(task.function());
         loader = task.function().getClass().getClassLoader();
         return withSharedArgs(task);
       }
-      if (obj instanceof SerializedLambda lambda) {
+      if (roots && obj instanceof SerializedLambda lambda) {
         return withSharedCaptures(lambda, loader);
       }
       if (obj != null && functions.remove(obj)) {
-        shareLargeFields(obj);
+        // a function that is not a lambda: its fields are its captured values
+        partsOf(obj).forEach(SharedValues.this::shareIfLarge);
       }
       Shared shared = obj == null ? null : broadcasts.get(obj);
       if (shared != null) {

@@ -119,9 +119,10 @@ class SharedValuesTest {
     grid[7][9] = 0.5;
     Map<Integer, String> tiny = Map.of(1, "one");
     ByField byField = new ByField(bigMap()); // its own map, reached through a field
+    Map<Integer, String> jobNames = bigMap(); // inside a per-task record
     SharedValues shared = new SharedValues(jsc()::broadcast);
     try {
-      writeRunAndDestroy(shared, names, words, grid, tiny, byField);
+      writeRunAndDestroy(shared, names, words, grid, tiny, byField, jobNames);
     } finally {
       shared.destroy();
     }
@@ -133,7 +134,8 @@ class SharedValuesTest {
       List<String> words,
       double[][] grid,
       Map<Integer, String> tiny,
-      ByField byField)
+      ByField byField,
+      Map<Integer, String> jobNames)
       throws Exception {
     List<byte[]> batches = new ArrayList<>();
     for (int b = 0; b < 3; b++) {
@@ -146,12 +148,14 @@ class SharedValuesTest {
                 x)); // a lambda capturing three large values and a small one
         tasks.add(delayed((List<String> w, Integer y) -> w.get(y), words, x)); // an argument
         tasks.add(delayed(byField, x));
+        tasks.add(delayed((Job j) -> j.names().get(j.x()), new Job(jobNames, x))); // a wrapper
       }
-      byte[] bytes = shared.write(new Batch(b, b * 12, tasks, 1L, "spark", "sequential", 1));
+      byte[] bytes = shared.write(new Batch(b, b * 16, tasks, 1L, "spark", "sequential", 1));
       assertThat(bytes.length).as("batch %s", b).isLessThan(20_000);
       batches.add(bytes);
     }
-    assertThat(shared.broadcastCount()).isEqualTo(4); // names, words, grid, the field; not tiny
+    // names, words, grid, the field's map, the map inside every Job (not each Job); not tiny
+    assertThat(shared.broadcastCount()).isEqualTo(5);
 
     List<Broadcast<byte[]>> made = shared.broadcasts();
     for (int b = 0; b < 3; b++) {
@@ -159,9 +163,12 @@ class SharedValuesTest {
       BatchOutcome outcome = back.run();
       assertThat(outcome.succeeded()).isTrue();
       int x = b * 4;
-      assertThat(outcome.results().subList(0, 3))
+      assertThat(outcome.results().subList(0, 4))
           .containsExactly(
-              names.get(x) + words.size() + 0.5 + "one", words.get(x), names.get(x) + "!");
+              names.get(x) + words.size() + 0.5 + "one",
+              words.get(x),
+              names.get(x) + "!",
+              names.get(x));
     }
     shared.destroy();
     assertThat(made).allSatisfy(broadcast -> assertThat(broadcast.isValid()).isFalse());
@@ -257,6 +264,9 @@ class SharedValuesTest {
         .hasMessageContaining("java.lang.Object");
     awaitLargeBroadcasts(0);
   }
+
+  /** A task's own argument around a value shared by all tasks. */
+  record Job(Map<Integer, String> names, int x) implements Serializable {}
 
   /** A function that is not a lambda, holding a large map in a field. */
   private static final class ByField implements Fn1<Integer, String>, Serializable {
