@@ -207,6 +207,20 @@ class SharedValuesTest {
     assertThat(smallOnly).containsOnly(0);
   }
 
+  /** The read-only contract: the tasks of one executor (here all of them) share one copy. */
+  @Test
+  void theTasksOfAnExecutorShareOneCopyOfABroadcastValue() {
+    Map<Integer, String> names = bigMap();
+    List<Integer> copies =
+        Parallel.create()
+            .backend(SparkBackend.of(spark, 2))
+            .batchSize(1)
+            .map(
+                IntStream.range(0, 12).boxed().collect(Collectors.toList()),
+                y -> System.identityHashCode(names));
+    assertThat(copies.stream().distinct()).hasSize(1);
+  }
+
   @Test
   void theBroadcastIsRemovedWhenTheCallFails() throws Exception {
     Map<Integer, String> names = bigMap();
