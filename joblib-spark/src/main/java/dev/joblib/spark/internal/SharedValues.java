@@ -39,8 +39,13 @@ import org.apache.spark.broadcast.Broadcast;
  * function's non-transient fields), and any primitive array of that size reached from a batch. A
  * value is measured once per call (by identity; strings, boxed values and enums are known small),
  * broadcast once as its Java-serialized bytes, and read once per executor: the tasks of one
- * executor share the copy, so it must be treated as read-only. {@link #destroy()} removes the
- * broadcasts when the call ends.
+ * executor share the copy, so it must be treated as read-only. A large root's large parts (one
+ * level) are broadcast by themselves first, so that a per-task wrapper around a shared value ships
+ * the value once. {@link #destroy()} removes the broadcasts when the call ends.
+ *
+ * <p>Tasks and serialized lambdas are rewritten with the placeholders rather than matched by
+ * identity in the stream, since a value with a {@code writeReplace} ({@code List.of}, a lambda)
+ * reaches {@code replaceObject} as another object.
  */
 final class SharedValues {
   /** Values of at least this many serialized bytes are broadcast. */
