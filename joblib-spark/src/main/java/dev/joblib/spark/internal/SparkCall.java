@@ -62,7 +62,7 @@ final class SparkCall implements BackendCall {
   private final ExecutionContext eventContext;
   private final ClassLoader driverLoader;
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
-  private final SharedArrays sharedArrays;
+  private final SharedValues sharedArrays;
   private final TaskStarts taskStarts;
   private int running;
   private int waves;
@@ -100,7 +100,7 @@ final class SparkCall implements BackendCall {
         };
     this.eventContext = ExecutionContext.fromExecutor(this.events);
     this.driverLoader = driverLoader;
-    this.sharedArrays = new SharedArrays(jsc::broadcast);
+    this.sharedArrays = new SharedValues(jsc::broadcast);
     this.taskStarts = taskStarts;
   }
 

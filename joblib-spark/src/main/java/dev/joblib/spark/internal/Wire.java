@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -78,10 +79,23 @@ final class Wire {
     }
 
     @Override
-    protected Object resolveObject(Object obj) {
-      if (obj instanceof SharedArrays.Shared shared) {
-        Object value = shared.value();
-        bounds.replacing(value); // a broadcast array: its bytes are not in the data
+    protected Object resolveObject(Object obj) throws IOException {
+      if (obj instanceof SharedValues.Shared shared) {
+        Object value;
+        try {
+          value = shared.value(loader);
+        } catch (ClassNotFoundException e) {
+          InvalidClassException missing =
+              new InvalidClassException(
+                  e.getMessage(),
+                  "a large value shipped by broadcast could not be read: its class is missing"
+                      + " (ship the application jar with spark-submit or spark.jars)");
+          missing.initCause(e);
+          throw missing;
+        }
+        if (value.getClass().isArray()) {
+          bounds.replacing(value); // a broadcast array: its bytes are not in the data
+        }
         return value;
       }
       return obj;
