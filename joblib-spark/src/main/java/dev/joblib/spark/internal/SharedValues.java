@@ -8,6 +8,7 @@ import dev.joblib.Fn4;
 import dev.joblib.Joblib;
 import dev.joblib.Task;
 import dev.joblib.spi.ArrayBounds;
+import dev.joblib.spi.Batch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -44,8 +45,9 @@ import org.apache.spark.broadcast.Broadcast;
  * the value once. {@link #destroy()} removes the broadcasts when the call ends.
  *
  * <p>Tasks and serialized lambdas are rewritten with the placeholders rather than matched by
- * identity in the stream, since a value with a {@code writeReplace} ({@code List.of}, a lambda)
- * reaches {@code replaceObject} as another object.
+ * identity in the stream, since a value with a {@code writeReplace} ({@code List.of}, a lambda, a
+ * {@link Batch}, which travels as its compact form) reaches {@code replaceObject} as another
+ * object.
  */
 final class SharedValues {
   /** Values of at least this many serialized bytes are broadcast. */
@@ -82,10 +84,36 @@ final class SharedValues {
    */
   private byte[] write(Object value, boolean roots) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new Replacing(bytes, roots)) {
-      out.writeObject(value);
+    try (Replacing out = new Replacing(bytes, roots)) {
+      out.writeObject(roots && value instanceof Batch batch ? withSharedArgs(batch, out) : value);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * The batch with its tasks' large arguments replaced by broadcast references. A batch travels in
+   * a compact form that holds no {@link Task}, so its tasks are rewritten before it is written;
+   * functions that are not lambdas are handed to the stream, which broadcasts their large fields
+   * when it meets them.
+   */
+  private Batch withSharedArgs(Batch batch, Replacing out) {
+    List<Task<?>> tasks = new ArrayList<>(batch.size());
+    boolean replaced = false;
+    for (Task<?> task : batch.tasks()) {
+      out.writing(task.function());
+      Task<?> shared = withSharedArgs(task);
+      replaced |= shared != task;
+      tasks.add(shared);
+    }
+    return replaced
+        ? new Batch(
+            batch.sequence(),
+            batch.firstIndex(),
+            tasks,
+            batch.seed(),
+            batch.backendId(),
+            batch.nesting())
+        : batch;
   }
 
   /** How many values were broadcast so far. */
@@ -329,14 +357,15 @@ final class SharedValues {
       enableReplaceObject(true);
     }
 
+    /** A function of the tasks about to be written. */
+    void writing(Serializable function) {
+      // a lambda is written as its SerializedLambda, never seen by replaceObject itself
+      functions.add(function);
+      loader = function.getClass().getClassLoader();
+    }
+
     @Override
     protected Object replaceObject(Object obj) {
-      if (roots && obj instanceof Task<?> task) {
-        // a lambda is written as its SerializedLambda, never seen here itself
-        functions.add(task.function());
-        loader = task.function().getClass().getClassLoader();
-        return withSharedArgs(task);
-      }
       if (roots && obj instanceof SerializedLambda lambda) {
         return withSharedCaptures(lambda, loader);
       }
