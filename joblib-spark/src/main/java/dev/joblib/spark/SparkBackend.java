@@ -1,5 +1,6 @@
 package dev.joblib.spark;
 
+import dev.joblib.spark.internal.ClassicSession;
 import dev.joblib.spark.internal.SessionLease;
 import dev.joblib.spark.internal.SparkEngine;
 import dev.joblib.spi.BackendCall;
@@ -54,6 +55,8 @@ public final class SparkBackend implements ParallelBackend {
    * @param session a running session, not stopped by this backend
    * @return the backend
    * @throws NullPointerException if {@code session} is null
+   * @throws IllegalArgumentException if {@code session} is a Spark Connect session (the backend
+   *     needs a classic one, with a SparkContext in this JVM)
    */
   public static SparkBackend of(SparkSession session) {
     return of(session, -1);
@@ -67,10 +70,12 @@ public final class SparkBackend implements ParallelBackend {
    *     but one, ...
    * @return the backend
    * @throws NullPointerException if {@code session} is null
-   * @throws IllegalArgumentException if {@code nJobs} is 0
+   * @throws IllegalArgumentException if {@code nJobs} is 0, or {@code session} is a Spark Connect
+   *     session (the backend needs a classic one, with a SparkContext in this JVM)
    */
   public static SparkBackend of(SparkSession session, int nJobs) {
     Objects.requireNonNull(session, "session");
+    ClassicSession.require(session);
     if (nJobs == 0) {
       throw new IllegalArgumentException(
           "nJobs must be positive or negative (-1 = all the cluster's cores), got 0");

@@ -38,12 +38,14 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
   /** Fails with a clear message when Spark itself (provided by the cluster) is missing. */
   private static void requireSpark() {
     try {
-      Class.forName(
-          "org.apache.spark.sql.SparkSession", false, SparkBackendProvider.class.getClassLoader());
+      Class.forName(ClassicSession.CLASSIC, false, SparkBackendProvider.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalStateException(
           "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
-              + " org.apache.spark:spark-sql_2.13 (4.x) to the application",
+              + " org.apache.spark:spark-sql_2.13 (4.x) to the application (the Spark Connect client"
+              + " alone is not enough: the backend needs a classic session, "
+              + ClassicSession.CLASSIC
+              + ")",
           e);
     }
   }
