@@ -49,13 +49,26 @@ public final class StandaloneCluster implements AutoCloseable {
    * @return the running cluster; its Worker registers a few seconds later
    */
   public static StandaloneCluster start(Path dir, int cores) {
+    return start(dir, cores, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int)}, with Spark settings for the Worker JVM, such as {@code
+   * spark.worker.resource.gpu.amount} and its {@code discoveryScript}.
+   *
+   * @param dir a directory for the Spark home, logs and the worker's work dir
+   * @param cores the worker's cores
+   * @param workerConf {@code spark.*} settings given to the Worker as system properties
+   * @return the running cluster; its Worker registers a few seconds later
+   */
+  public static StandaloneCluster start(Path dir, int cores, Map<String, String> workerConf) {
     try {
       Path home = Files.createDirectories(dir.resolve("spark-home"));
       assembleJars(Files.createDirectories(home.resolve("jars")));
       StandaloneCluster cluster = new StandaloneCluster(home, freePort());
       try {
         cluster.startMaster();
-        cluster.startWorker(cores, Files.createDirectories(dir.resolve("work")));
+        cluster.startWorker(cores, Files.createDirectories(dir.resolve("work")), workerConf);
       } catch (RuntimeException | Error e) {
         cluster.close();
         throw e;
@@ -197,8 +210,8 @@ public final class StandaloneCluster implements AutoCloseable {
     awaitPort(port);
   }
 
-  private void startWorker(int cores, Path workDir) {
-    launch(
+  private void startWorker(int cores, Path workDir, Map<String, String> conf) {
+    List<String> command =
         javaCommand(
             "org.apache.spark.deploy.worker.Worker",
             "--host",
@@ -211,8 +224,10 @@ public final class StandaloneCluster implements AutoCloseable {
             String.valueOf(freePort()),
             "--work-dir",
             workDir.toString(),
-            masterUrl()),
-        home.resolve("worker.log"));
+            masterUrl());
+    int main = command.indexOf("-cp");
+    conf.forEach((key, value) -> command.add(main, "-D" + key + "=" + value));
+    launch(command, home.resolve("worker.log"));
   }
 
   /** Ends the Worker (and with it its executors) and the Master, then anything left. */
