@@ -54,6 +54,7 @@ class TaskResourcesClusterTest {
         StandaloneCluster.start(
             dir,
             4,
+            "2g",
             Map.of(
                 "spark.worker.resource.gpu.amount",
                 "2",
