@@ -1,5 +1,7 @@
 package dev.joblib.spark;
 
+import dev.joblib.spark.internal.ClassicSession;
+import dev.joblib.spark.internal.ResourceRequest;
 import dev.joblib.spark.internal.SessionLease;
 import dev.joblib.spark.internal.SparkEngine;
 import dev.joblib.spi.BackendCall;
@@ -10,6 +12,7 @@ import dev.joblib.spi.DispatchPolicy;
 import dev.joblib.spi.ParallelBackend;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -41,10 +44,16 @@ import org.apache.spark.sql.SparkSession;
  * @since 0.1
  */
 public final class SparkBackend implements ParallelBackend {
+  private final SessionLease lease;
+  private final int nJobs;
+  private final ResourceRequest resources;
   private final SparkEngine engine;
 
-  private SparkBackend(SparkEngine engine) {
-    this.engine = engine;
+  private SparkBackend(SessionLease lease, int nJobs, ResourceRequest resources) {
+    this.lease = lease;
+    this.nJobs = nJobs;
+    this.resources = resources;
+    this.engine = new SparkEngine(lease, nJobs, resources);
   }
 
   /**
@@ -54,6 +63,8 @@ public final class SparkBackend implements ParallelBackend {
    * @param session a running session, not stopped by this backend
    * @return the backend
    * @throws NullPointerException if {@code session} is null
+   * @throws IllegalArgumentException if {@code session} is a Spark Connect session (the backend
+   *     needs a classic one, with a SparkContext in this JVM)
    */
   public static SparkBackend of(SparkSession session) {
     return of(session, -1);
@@ -67,15 +78,65 @@ public final class SparkBackend implements ParallelBackend {
    *     but one, ...
    * @return the backend
    * @throws NullPointerException if {@code session} is null
-   * @throws IllegalArgumentException if {@code nJobs} is 0
+   * @throws IllegalArgumentException if {@code nJobs} is 0, or {@code session} is a Spark Connect
+   *     session (the backend needs a classic one, with a SparkContext in this JVM)
    */
   public static SparkBackend of(SparkSession session, int nJobs) {
     Objects.requireNonNull(session, "session");
+    ClassicSession.require(session);
     if (nJobs == 0) {
       throw new IllegalArgumentException(
           "nJobs must be positive or negative (-1 = all the cluster's cores), got 0");
     }
-    return new SparkBackend(new SparkEngine(SessionLease.of(session), nJobs));
+    return new SparkBackend(SessionLease.of(session), nJobs, ResourceRequest.DEFAULT);
+  }
+
+  /**
+   * A backend like this one whose Spark tasks each get {@code cpus} CPUs (Spark's stage-level
+   * scheduling: {@code rdd.withResources} with a task resource profile). nJobs -1 then counts the
+   * slots of that size ({@code sc.maxNumConcurrentTasks} of the profile), and a {@code Parallel}
+   * call made inside a task runs on up to {@code cpus} threads ({@code nJobs(-1)} there is {@code
+   * cpus}, or the executor machine's CPUs if fewer). Needs a standalone, YARN or Kubernetes
+   * cluster; in local mode Spark refuses task resources, and the tasks run with the default profile
+   * after a warning. Call it before the backend's first use.
+   *
+   * @param cpus CPUs per Spark task, at least 1
+   * @return a new backend on the same session, with the same nJobs and other resources
+   * @throws IllegalArgumentException if {@code cpus} is below 1, or a full profile was given
+   */
+  public SparkBackend cpusPerTask(int cpus) {
+    return new SparkBackend(lease, nJobs, resources.withCpusPerTask(cpus));
+  }
+
+  /**
+   * A backend like this one whose Spark tasks each get {@code gpus} GPUs (Spark resource {@code
+   * "gpu"}); a task reads the addresses it got with {@link SparkTaskResources#addresses(String)}.
+   * The executors must have GPUs ({@code spark.executor.resource.gpu.amount}, and on standalone
+   * Workers {@code spark.worker.resource.gpu.amount} with a discovery script). nJobs -1 counts the
+   * tasks the executors' GPUs allow. Same cluster rules as {@link #cpusPerTask(int)}.
+   *
+   * @param gpus a whole number of GPUs per Spark task, or a fraction in (0, 1) to share one
+   * @return a new backend on the same session, with the same nJobs and other resources
+   * @throws IllegalArgumentException if {@code gpus} is not positive or a fraction above 1, or a
+   *     full profile was given
+   */
+  public SparkBackend gpusPerTask(double gpus) {
+    return new SparkBackend(lease, nJobs, resources.withGpusPerTask(gpus));
+  }
+
+  /**
+   * A backend like this one whose Spark tasks run with a full resource profile of yours (executor
+   * and task resources; with dynamic allocation, Spark starts executors of that profile). nJobs -1
+   * counts the profile's slots.
+   *
+   * @param profile built with {@code new ResourceProfileBuilder()...build()}
+   * @return a new backend on the same session, with the same nJobs
+   * @throws NullPointerException if {@code profile} is null
+   * @throws IllegalArgumentException if {@link #cpusPerTask(int)} or {@link #gpusPerTask(double)}
+   *     was set (put those in the profile)
+   */
+  public SparkBackend resourceProfile(ResourceProfile profile) {
+    return new SparkBackend(lease, nJobs, resources.withProfile(profile));
   }
 
   /**
@@ -100,8 +161,8 @@ public final class SparkBackend implements ParallelBackend {
   }
 
   /**
-   * Returns the number of Spark tasks a call runs at once: the requested number, or the cluster's
-   * current cores (Spark's default parallelism) for -1.
+   * Returns the number of Spark tasks a call runs at once: the requested number, or for -1 the
+   * cluster's slots for the tasks' resources (under dynamic allocation, the slots it may grow to).
    *
    * @return at least 1
    */

@@ -144,7 +144,8 @@ class SparkBackendTest {
     assertThatThrownBy(
             () -> Parallel.create().backend("spark").option("x", "y").map(range(2), x -> x))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("takes no options");
+        .hasMessageContaining("option 'x'")
+        .hasMessageContaining("cpusPerTask, gpusPerTask");
   }
 
   @Test
@@ -160,7 +161,8 @@ class SparkBackendTest {
                 Parallel.create().backend("spark").option("maxNbytes", "1M").map(range(2), x -> x))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("option 'maxNbytes'")
-        .hasMessageContaining("the spark backend takes no options");
+        .hasMessageContaining("the spark backend has no such option")
+        .hasMessageContaining("cpusPerTask, gpusPerTask");
   }
 
   static int countConcurrency(int x) throws InterruptedException {

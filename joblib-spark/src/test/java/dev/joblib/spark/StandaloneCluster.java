@@ -49,13 +49,30 @@ public final class StandaloneCluster implements AutoCloseable {
    * @return the running cluster; its Worker registers a few seconds later
    */
   public static StandaloneCluster start(Path dir, int cores) {
+    return start(dir, cores, "2g", Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int)} (which gives the Worker 2g), with the Worker's memory and Spark
+   * settings for the Worker JVM, such as {@code spark.worker.resource.gpu.amount} and its {@code
+   * discoveryScript}.
+   *
+   * @param dir a directory for the Spark home, logs and the worker's work dir
+   * @param cores the worker's cores
+   * @param memory the worker's memory for executors, such as {@code "2g"}
+   * @param workerConf {@code spark.*} settings given to the Worker as system properties
+   * @return the running cluster; its Worker registers a few seconds later
+   */
+  public static StandaloneCluster start(
+      Path dir, int cores, String memory, Map<String, String> workerConf) {
     try {
       Path home = Files.createDirectories(dir.resolve("spark-home"));
       assembleJars(Files.createDirectories(home.resolve("jars")));
       StandaloneCluster cluster = new StandaloneCluster(home, freePort());
       try {
         cluster.startMaster();
-        cluster.startWorker(cores, Files.createDirectories(dir.resolve("work")));
+        cluster.startWorker(
+            cores, memory, Files.createDirectories(dir.resolve("work")), workerConf);
       } catch (RuntimeException | Error e) {
         cluster.close();
         throw e;
@@ -197,8 +214,8 @@ public final class StandaloneCluster implements AutoCloseable {
     awaitPort(port);
   }
 
-  private void startWorker(int cores, Path workDir) {
-    launch(
+  private void startWorker(int cores, String memory, Path workDir, Map<String, String> conf) {
+    List<String> command =
         javaCommand(
             "org.apache.spark.deploy.worker.Worker",
             "--host",
@@ -206,13 +223,15 @@ public final class StandaloneCluster implements AutoCloseable {
             "--cores",
             String.valueOf(cores),
             "--memory",
-            "2g",
+            memory,
             "--webui-port",
             String.valueOf(freePort()),
             "--work-dir",
             workDir.toString(),
-            masterUrl()),
-        home.resolve("worker.log"));
+            masterUrl());
+    int main = command.indexOf("-cp");
+    conf.forEach((key, value) -> command.add(main, "-D" + key + "=" + value));
+    launch(command, home.resolve("worker.log"));
   }
 
   /** Ends the Worker (and with it its executors) and the Master, then anything left. */

@@ -33,7 +33,7 @@ final class RunBatch extends AbstractFunction1<Iterator<byte[]>, byte[]> impleme
               + " is missing (ship the application jar with spark-submit or spark.jars)",
           e);
     }
-    return encode(batch, batch.run());
+    return encode(batch, TaskNesting.forThisSparkTask(batch).run());
   }
 
   /** Serializes the outcome; a result or exception that does not serialize becomes a failure. */

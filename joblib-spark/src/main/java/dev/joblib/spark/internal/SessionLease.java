@@ -120,6 +120,7 @@ public abstract class SessionLease {
     if (existing != null) {
       return existing;
     }
+    ClassicSession.requireNoConnectSelected(System::getProperty, System::getenv);
     SparkSession.Builder builder = SparkSession.builder();
     if (System.getProperty("spark.master") == null) {
       builder.master("local[*]");
@@ -150,7 +151,19 @@ public abstract class SessionLease {
     }
   }
 
+  /**
+   * The session if it is running; a Spark Connect session is refused (it has no SparkContext).
+   *
+   * @throws IllegalStateException if the process's session is not a classic one
+   */
   private static SparkSession running(Option<SparkSession> session) {
+    if (session.isDefined() && !ClassicSession.isClassic(session.get())) {
+      try {
+        ClassicSession.require(session.get());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("the process's active Spark session: " + e.getMessage(), e);
+      }
+    }
     if (session.isDefined() && !session.get().sparkContext().isStopped()) {
       return session.get();
     }

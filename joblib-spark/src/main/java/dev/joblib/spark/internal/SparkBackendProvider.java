@@ -20,30 +20,61 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
   }
 
   /**
-   * None: Spark is configured with {@code spark.*} properties or a session passed to {@code
-   * SparkBackend.of(session)}. Declared, so that an option named for spark is refused before the
-   * call, while a scope's options meant for other backends are ignored here.
+   * {@code cpusPerTask} and {@code gpusPerTask}, as {@code SparkBackend.cpusPerTask} and {@code
+   * gpusPerTask}; the rest of Spark is configured with {@code spark.*} properties. Declared, so
+   * that another option named for spark is refused before the call, while a scope's options meant
+   * for other backends are ignored here.
    */
   @Override
   public Optional<Set<String>> optionNames() {
-    return Optional.of(Set.of());
+    return Optional.of(Set.of(ResourceRequest.CPUS, ResourceRequest.GPUS));
   }
 
   @Override
   public ParallelBackend create(BackendSpec spec) {
     requireSpark();
-    return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs());
+    ResourceRequest resources = ResourceRequest.DEFAULT;
+    Optional<String> cpus = spec.option(ResourceRequest.CPUS);
+    if (cpus.isPresent()) {
+      resources = resources.withCpusPerTask((int) number(ResourceRequest.CPUS, cpus.get(), true));
+    }
+    Optional<String> gpus = spec.option(ResourceRequest.GPUS);
+    if (gpus.isPresent()) {
+      resources = resources.withGpusPerTask(number(ResourceRequest.GPUS, gpus.get(), false));
+    }
+    return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs(), resources);
+  }
+
+  /** An option's number; the checks of its range are the backend's. */
+  private static double number(String option, String value, boolean whole) {
+    try {
+      return whole ? Integer.parseInt(value.strip()) : Double.parseDouble(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "backend 'spark': option "
+              + option
+              + " must be "
+              + (whole ? "a whole number" : "a number")
+              + " of at least 1"
+              + (whole ? "" : " (or a fraction below 1 to share a GPU)")
+              + ", got '"
+              + value
+              + "'",
+          e);
+    }
   }
 
   /** Fails with a clear message when Spark itself (provided by the cluster) is missing. */
   private static void requireSpark() {
     try {
-      Class.forName(
-          "org.apache.spark.sql.SparkSession", false, SparkBackendProvider.class.getClassLoader());
+      Class.forName(ClassicSession.CLASSIC, false, SparkBackendProvider.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalStateException(
           "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
-              + " org.apache.spark:spark-sql_2.13 (4.x) to the application",
+              + " org.apache.spark:spark-sql_2.13 (4.x) to the application (the Spark Connect client"
+              + " alone is not enough: the backend needs a classic session, "
+              + ClassicSession.CLASSIC
+              + ")",
           e);
     }
   }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.resource.ResourceProfile;
 import scala.Function0;
 import scala.concurrent.ExecutionContext;
 import scala.jdk.javaapi.CollectionConverters;
@@ -64,6 +65,7 @@ final class SparkCall implements BackendCall {
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   private final SharedValues sharedArrays;
   private final TaskStarts taskStarts;
+  private final ResourceProfile profile;
   private int running;
   private int waves;
   private volatile boolean cancelled;
@@ -75,7 +77,8 @@ final class SparkCall implements BackendCall {
       int slots,
       Executor events,
       TaskStarts taskStarts,
-      ClassLoader driverLoader) {
+      ClassLoader driverLoader,
+      ResourceProfile profile) {
     this.sc = sc;
     this.jsc = JavaSparkContext.fromSparkContext(sc);
     this.tag = "joblib-call-" + info.callId();
@@ -102,6 +105,7 @@ final class SparkCall implements BackendCall {
     this.driverLoader = driverLoader;
     this.sharedArrays = new SharedValues(jsc::broadcast);
     this.taskStarts = taskStarts;
+    this.profile = profile;
   }
 
   @Override
@@ -218,6 +222,9 @@ final class SparkCall implements BackendCall {
     sc.setLocalProperty(TaskStarts.WAVE, wave);
     taskStarts.expect(wave, sink, batches);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
+    if (profile != null) { // stage-level scheduling: the tasks' own CPUs and GPUs
+      rdd = rdd.withResources(profile);
+    }
     try {
       submit(rdd, batches, partitions);
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkContext;
+import org.apache.spark.resource.ResourceProfile;
 
 /**
  * The "spark" backend: each wave of batches becomes one Spark job (a partition per batch) with the
@@ -37,6 +38,7 @@ public final class SparkEngine implements ParallelBackend {
 
   private final SessionLease lease;
   private final int requestedNJobs;
+  private final TaskProfile profile;
   private ThreadPoolExecutor events;
   private TaskStarts taskStarts;
   private SparkContext taskStartsOn;
@@ -50,11 +52,24 @@ public final class SparkEngine implements ParallelBackend {
    *     cores (-1), all but one (-2), ...
    */
   public SparkEngine(SessionLease lease, int requestedNJobs) {
+    this(lease, requestedNJobs, ResourceRequest.DEFAULT);
+  }
+
+  /**
+   * Creates the backend with resources per Spark task.
+   *
+   * @param lease where the session comes from
+   * @param requestedNJobs positive: at most that many Spark tasks at once; negative: the cluster's
+   *     slots for those resources (-1), all but one (-2), ...
+   * @param resources the CPUs, GPUs or full resource profile of each Spark task
+   */
+  public SparkEngine(SessionLease lease, int requestedNJobs, ResourceRequest resources) {
     if (requestedNJobs == 0) {
       throw new IllegalArgumentException("nJobs must not be 0, got 0");
     }
     this.lease = lease;
     this.requestedNJobs = requestedNJobs;
+    this.profile = new TaskProfile(resources);
   }
 
   @Override
@@ -68,15 +83,21 @@ public final class SparkEngine implements ParallelBackend {
   }
 
   /**
-   * The requested number, or for a negative request the cluster's current task slots plus one (-1:
-   * all of them).
+   * The requested number, or for a negative request the cluster's task slots for the tasks'
+   * resources plus one (-1: all of them). With task resources asked, at least 2: joblib runs a call
+   * of one job in the caller's thread, where the tasks would get neither the CPUs nor the GPUs they
+   * asked for; the call itself still runs as many Spark tasks at once as asked or as fit.
    */
   @Override
   public int nJobs() {
+    int jobs;
     if (requestedNJobs > 0) {
-      return requestedNJobs;
+      jobs = requestedNJobs;
+    } else {
+      SparkContext sc = lease.session().sparkContext();
+      jobs = Math.max(1, ClusterSlots.of(sc, profile.on(sc)) + 1 + requestedNJobs);
     }
-    return Math.max(1, clusterSlots(lease.session().sparkContext()) + 1 + requestedNJobs);
+    return profile.asksResources() ? Math.max(2, jobs) : jobs;
   }
 
   @Override
@@ -115,10 +136,13 @@ public final class SparkEngine implements ParallelBackend {
       taskStartsOn = sc;
       sc.addSparkListener(taskStarts);
     }
-    int cluster = clusterSlots(sc); // read once: executors may register meanwhile
+    ResourceProfile resources = profile.on(sc);
+    int cluster = ClusterSlots.of(sc, resources); // read once: executors may register meanwhile
     int jobs = requestedNJobs > 0 ? requestedNJobs : Math.max(1, cluster + 1 + requestedNJobs);
     int slots = requestedNJobs == -1 || jobs >= cluster ? Integer.MAX_VALUE : jobs;
-    return new SparkCall(sc, info, sink, slots, events, taskStarts, Wire.contextLoader());
+    ResourceProfile own =
+        resources == sc.resourceProfileManager().defaultResourceProfile() ? null : resources;
+    return new SparkCall(sc, info, sink, slots, events, taskStarts, Wire.contextLoader(), own);
   }
 
   @Override
@@ -161,25 +185,12 @@ public final class SparkEngine implements ParallelBackend {
     }
   }
 
-  /**
-   * How many tasks of the default resource profile can run at once: the executors' cores over
-   * {@code spark.task.cpus} (and their other task resources), as Spark counts them for barrier
-   * stages; before any executor has registered, the default parallelism over {@code
-   * spark.task.cpus}.
-   */
-  static int clusterSlots(SparkContext sc) {
-    // maxNumConcurrentTasks is Spark's own count (private[spark] in Scala, public to Java): unlike
-    // defaultParallelism it honours spark.task.cpus and ignores spark.default.parallelism
-    int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-    if (slots > 0) {
-      return slots;
-    }
-    int cpusPerTask = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
-    return Math.max(1, sc.defaultParallelism() / cpusPerTask);
-  }
-
   @Override
   public String toString() {
-    return "SparkEngine(nJobs=" + requestedNJobs + ")";
+    String resources = profile.toString();
+    return "SparkEngine(nJobs="
+        + requestedNJobs
+        + (resources.isEmpty() ? "" : ", " + resources)
+        + ")";
   }
 }
