@@ -2,6 +2,9 @@ package dev.joblib.benchmarks;
 
 import dev.joblib.Parallel;
 import dev.joblib.spark.SparkBackend;
+import dev.joblib.spark.StandaloneCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +23,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>Run with Spark on the class path: {@code mvn -pl benchmarks -am install -DskipTests}, {@code
  * mvn -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt}, then {@code java
  * <spark.jvm.opens flags> -cp benchmarks/target/classes:$(cat cp.txt)
- * dev.joblib.benchmarks.SparkBenchmark [master]} (master {@code local[2]} by default). Where
- * several checkouts share one {@code ~/.m2}, put {@code joblib-local/target/classes} and {@code
+ * dev.joblib.benchmarks.SparkBenchmark [master]} (master {@code local[2]} by default; {@code
+ * standalone} starts a Master and a 2-core Worker on 127.0.0.1 with joblib-spark's test fixture,
+ * which needs that module's test jar or test classes on the class path). Where several checkouts
+ * share one {@code ~/.m2}, put {@code joblib-local/target/classes} and {@code
  * joblib-spark/target/classes} first on the class path.
  */
 public final class SparkBenchmark {
@@ -33,24 +38,41 @@ public final class SparkBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args optionally the Spark master
+   * @param args optionally the Spark master, or {@code standalone}
+   * @throws Exception if the standalone cluster cannot start
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String master = args.length > 0 ? args[0] : "local[2]";
-    SparkSession spark =
+    if (master.equals("standalone")) {
+      Path dir = Files.createTempDirectory("joblib-spark-benchmark");
+      try (StandaloneCluster cluster = StandaloneCluster.start(dir, 2)) {
+        SparkSession spark = cluster.session("joblib-spark-benchmark").getOrCreate();
+        StandaloneCluster.awaitExecutors(spark, 1);
+        measure(spark, master);
+      }
+      return;
+    }
+    measure(
         SparkSession.builder()
             .master(master)
             .appName("joblib-spark-benchmark")
             .config("spark.ui.enabled", false)
-            .getOrCreate();
+            .getOrCreate(),
+        master);
+  }
+
+  private static void measure(SparkSession spark, String master) {
     spark.sparkContext().setLogLevel("WARN");
     print(
         "load_average_1m_at_start",
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         "");
+    System.out.println("# master " + master);
     try {
       run(spark);
-      cancellation(spark);
+      if (master.startsWith("local")) {
+        cancellation(spark); // counts tasks started in this JVM
+      }
     } finally {
       spark.stop();
     }
