@@ -36,7 +36,22 @@ final class SharedArrays {
 
   /** Serializes {@code value} with large primitive arrays replaced by broadcast references. */
   byte[] write(Object value) throws IOException {
+    return write(new ByteArrayOutputStream(256), value);
+  }
+
+  /**
+   * As {@link #write(Object)}, after a leading big-endian long {@code header} (what {@link
+   * RunBatch} reads before the batch).
+   */
+  byte[] write(long header, Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes.write((int) (header >>> shift));
+    }
+    return write(bytes, value);
+  }
+
+  private byte[] write(ByteArrayOutputStream bytes, Object value) throws IOException {
     try (ObjectOutputStream out = new Replacing(bytes)) {
       out.writeObject(value);
     }

@@ -2,6 +2,7 @@ package dev.joblib.spark.internal;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
+import dev.joblib.spark.internal.SplitBatch.Part;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
@@ -27,9 +28,15 @@ import scala.runtime.BoxedUnit;
 
 /**
  * One Parallel call on Spark. Submitted batches queue up; a job is started with as many of them as
- * there are free slots (all of them unless nJobs is below the cluster's cores), one partition per
- * batch. Every Spark interaction and every outcome is handled on the backend's event thread, so the
- * queue needs no lock and the caller's thread-local Spark properties are never touched.
+ * there are free slots (all of them unless nJobs is below the cluster's cores) and as {@code
+ * spark.driver.maxResultSize} allows (see {@link JobCutter}: a batch may run as several parts whose
+ * outcomes are merged back, see {@link SplitBatch}), one partition per part. Every Spark
+ * interaction and every outcome is handled on the backend's event thread, so the queue needs no
+ * lock and the caller's thread-local Spark properties are never touched.
+ *
+ * <p>Should Spark still refuse a job's results as too large (an estimate was wrong), the job's
+ * parts without an outcome are queued again at the front, each to run in a job of its own, with the
+ * estimate doubled; a part that ran alone and was refused is halved, and a task alone fails.
  *
  * <p>Each job carries the caller's context: the Spark local properties of the thread that started
  * the call (job group, job tags, description, scheduler pool and any other), copied when the call
@@ -51,6 +58,9 @@ final class SparkCall implements BackendCall {
   private static final Pattern GAVE_UP =
       Pattern.compile("Task (\\d+) in stage \\S+ failed \\d+ times");
 
+  /** What Spark's abort says when a job's results add up to more than the setting. */
+  private static final String TOO_LARGE = "bigger than " + ResultLimit.SETTING;
+
   private final SparkContext sc;
   private final JavaSparkContext jsc;
   private final String tag;
@@ -58,10 +68,13 @@ final class SparkCall implements BackendCall {
   private final Properties callerProperties;
   private final BatchSink sink;
   private final int slots;
+  private final int probes;
   private final Executor events;
   private final ExecutionContext eventContext;
   private final ClassLoader driverLoader;
-  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  private final ArrayDeque<Part> queued = new ArrayDeque<>();
+  private final ResultLimit limit;
+  private final JobCutter cutter;
   private final SharedArrays sharedArrays;
   private final TaskStarts taskStarts;
   private int running;
@@ -73,6 +86,7 @@ final class SparkCall implements BackendCall {
       CallInfo info,
       BatchSink sink,
       int slots,
+      int probes,
       Executor events,
       TaskStarts taskStarts,
       ClassLoader driverLoader) {
@@ -89,6 +103,7 @@ final class SparkCall implements BackendCall {
     this.callerProperties = callerContext(sc.getLocalProperties());
     this.sink = sink;
     this.slots = slots;
+    this.probes = probes;
     this.events =
         task -> {
           try {
@@ -102,6 +117,13 @@ final class SparkCall implements BackendCall {
     this.driverLoader = driverLoader;
     this.sharedArrays = new SharedArrays(jsc::broadcast);
     this.taskStarts = taskStarts;
+    this.limit = new ResultLimit(sc.conf().getSizeAsBytes(ResultLimit.SETTING, "1g"));
+    this.cutter = new JobCutter(limit);
+  }
+
+  /** How many Spark jobs the call has started. */
+  int jobsStarted() {
+    return waves;
   }
 
   @Override
@@ -109,7 +131,7 @@ final class SparkCall implements BackendCall {
     List<Batch> copy = List.copyOf(batches);
     events.execute(
         () -> {
-          queued.addAll(copy);
+          copy.forEach(batch -> queued.add(SplitBatch.of(batch)));
           launch();
         });
   }
@@ -162,34 +184,40 @@ final class SparkCall implements BackendCall {
         });
   }
 
-  /** On the event thread: starts a job with as many queued batches as there are free slots. */
+  /** On the event thread: starts jobs with the queued parts while there are free slots. */
   private void launch() {
-    while (!cancelled && !queued.isEmpty() && running < slots) {
-      int take = Math.min(queued.size(), slots - running);
-      List<Batch> batches = new ArrayList<>(take);
-      List<byte[]> data = new ArrayList<>(take);
-      for (int i = 0; i < take; i++) {
-        Batch batch = queued.poll();
-        byte[] bytes = serialize(batch);
+    // until an outcome tells how large results are, one part per job and no more parts than the
+    // cluster runs at once: a wave of many batches would otherwise start a job for each
+    while (!cancelled && running < (probing() ? probes : slots)) {
+      List<Part> job = cutter.nextJob(queued, slots - running);
+      if (job.isEmpty()) {
+        return;
+      }
+      long[] shares = cutter.shares(job);
+      List<Part> parts = new ArrayList<>(job.size());
+      List<byte[]> data = new ArrayList<>(job.size());
+      for (int i = 0; i < job.size(); i++) {
+        byte[] bytes = serialize(job.get(i), shares[i]);
         if (bytes != null) {
-          batches.add(batch);
+          parts.add(job.get(i));
           data.add(bytes);
         }
       }
-      if (!batches.isEmpty()) {
+      if (!parts.isEmpty()) {
         try {
-          startJob(batches, data);
+          startJob(parts, data);
         } catch (RuntimeException e) { // such as a context stopped under the call
-          running -= batches.size();
-          for (Batch batch : batches) {
-            sink.accept(
+          running -= parts.size();
+          for (Part part : parts) {
+            report(
+                part,
                 BatchOutcome.failure(
-                    batch,
-                    batch.firstIndex(),
+                    part.batch(),
+                    part.batch().firstIndex(),
                     new BackendFailedException(
                         "spark",
                         "backend 'spark': Spark refused the job for "
-                            + batch
+                            + part.batch()
                             + " (job tag "
                             + tag
                             + "): "
@@ -201,11 +229,26 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  /** Starts the job; counts its batches as running (the caller uncounts them if this throws). */
-  private void startJob(List<Batch> batches, List<byte[]> data) {
+  /** Whether no outcome has yet told how large results are (and results are limited). */
+  private boolean probing() {
+    return !limit.unlimited() && cutter.bytesPerTask() < 0;
+  }
+
+  /** Hands a part's outcome to its batch; the batch's outcome goes to the sink once it is whole. */
+  private void report(Part part, BatchOutcome outcome) {
+    BatchOutcome merged = part.whole().merge(outcome);
+    if (merged != null && !cancelled) {
+      sink.accept(merged);
+    }
+  }
+
+  /** Starts the job; counts its parts as running (the caller uncounts them if this throws). */
+  private void startJob(List<Part> batches, List<byte[]> data) {
     running += batches.size();
     List<Object> partitions = new ArrayList<>(batches.size());
+    List<Batch> originals = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
+      originals.add(batches.get(i).whole().original()); // a part's start starts its batch's clock
       partitions.add(i);
     }
     sc.setLocalProperties(copy(callerProperties)); // the whole context: nothing of another caller
@@ -216,7 +259,7 @@ final class SparkCall implements BackendCall {
     }
     String wave = tag + "#" + waves++;
     sc.setLocalProperty(TaskStarts.WAVE, wave);
-    taskStarts.expect(wave, sink, batches);
+    taskStarts.expect(wave, sink, originals);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
     try {
       submit(rdd, batches, partitions);
@@ -233,12 +276,12 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  private void submit(RDD<byte[]> rdd, List<Batch> batches, List<Object> partitions) {
+  private void submit(RDD<byte[]> rdd, List<Part> batches, List<Object> partitions) {
     boolean[] delivered = new boolean[batches.size()];
     Function0<BoxedUnit> noResult = () -> BoxedUnit.UNIT;
     sc.<byte[], byte[], BoxedUnit>submitJob(
             rdd,
-            new RunBatch(),
+            new RunBatch(limit),
             CollectionConverters.asScala(partitions).toList(),
             (partition, bytes) -> {
               int p = (Integer) partition;
@@ -257,14 +300,67 @@ final class SparkCall implements BackendCall {
   }
 
   /** On the event thread: one partition's outcome arrived. */
-  private void finished(Batch batch, boolean[] delivered, int partition, byte[] bytes) {
+  private void finished(Part part, boolean[] delivered, int partition, byte[] bytes) {
     delivered[partition] = true;
     running--;
     if (cancelled) {
       return;
     }
-    sink.accept(decode(batch, bytes));
+    Object outcome = decode(part.batch(), bytes);
+    if (outcome instanceof OversizedOutcome oversized) {
+      long[] sizes = oversized.remainingSizes();
+      cutter.observe(sizes.length, java.util.Arrays.stream(sizes).sum());
+      if (oversized.done() != null) {
+        report(part, oversized.done());
+      }
+      requeue(SplitBatch.splitBySizes(part, oversized.doneTasks(), sizes, cutter.partBudget()));
+    } else {
+      BatchOutcome done = (BatchOutcome) outcome;
+      if (done.succeeded()) {
+        cutter.observe(part.size(), bytes.length);
+      }
+      report(part, done);
+    }
     launch();
+  }
+
+  /** Queues parts again at the front, in order. */
+  private void requeue(List<Part> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      queued.addFirst(parts.get(i));
+    }
+  }
+
+  /**
+   * On the event thread: Spark refused the job's results as too large (an estimate was wrong). Each
+   * part without an outcome is queued again to run alone, with the estimate doubled; a part that
+   * already ran alone is halved, and a single task that ran alone fails.
+   */
+  private void tooLarge(List<Part> parts, boolean[] delivered, Throwable error) {
+    List<Part> again = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      if (delivered[i]) {
+        continue;
+      }
+      delivered[i] = true;
+      running--;
+      Part part = parts.get(i);
+      if (parts.size() > 1) {
+        again.add(part.asAlone());
+      } else if (part.size() > 1) {
+        again.addAll(SplitBatch.halves(part));
+      } else {
+        int index = part.batch().firstIndex();
+        report(
+            part,
+            BatchOutcome.failure(
+                part.batch(),
+                index,
+                new IllegalStateException(limit.refused(index, error.getMessage()), error)));
+      }
+    }
+    cutter.doubleEstimate();
+    requeue(again);
   }
 
   /**
@@ -273,14 +369,21 @@ final class SparkCall implements BackendCall {
    * that cannot be read, executors lost while running it), that task's batch fails first, so the
    * call reports its tasks and not those of whatever batch was still running.
    */
-  private void failed(List<Batch> batches, boolean[] delivered, Throwable error) {
+  private void failed(List<Part> batches, boolean[] delivered, Throwable error) {
+    if (String.valueOf(error.getMessage()).contains(TOO_LARGE)) {
+      tooLarge(batches, delivered, error);
+      launch();
+      return;
+    }
     int gaveUpOn = gaveUpOn(error, batches.size());
     if (gaveUpOn >= 0 && !delivered[gaveUpOn]) {
-      Batch batch = batches.get(gaveUpOn);
+      Part part = batches.get(gaveUpOn);
+      Batch batch = part.batch();
       delivered[gaveUpOn] = true;
       running--;
       if (!cancelled) {
-        sink.accept(
+        report(
+            part,
             BatchOutcome.failure(
                 batch,
                 batch.firstIndex(),
@@ -315,9 +418,8 @@ final class SparkCall implements BackendCall {
       if (!delivered[i]) {
         delivered[i] = true;
         running--;
-        if (!cancelled) {
-          sink.accept(BatchOutcome.failure(batches.get(i), batches.get(i).firstIndex(), reason));
-        }
+        Batch batch = batches.get(i).batch();
+        report(batches.get(i), BatchOutcome.failure(batch, batch.firstIndex(), reason));
       }
     }
     launch();
@@ -341,9 +443,10 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  private BatchOutcome decode(Batch batch, byte[] bytes) {
+  /** The outcome, or the {@link OversizedOutcome} sent instead of it. */
+  private Object decode(Batch batch, byte[] bytes) {
     try {
-      return (BatchOutcome) Wire.read(bytes, driverLoader);
+      return Wire.read(bytes, driverLoader);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       return BatchOutcome.failure(
           batch,
@@ -353,10 +456,14 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  /** The batch's bytes, or null after reporting which task does not serialize. */
-  private byte[] serialize(Batch batch) {
+  /**
+   * The part's bytes (after its share of the result limit), or null after reporting which task does
+   * not serialize.
+   */
+  private byte[] serialize(Part part, long share) {
+    Batch batch = part.batch();
     try {
-      return sharedArrays.write(batch);
+      return sharedArrays.write(share, batch);
     } catch (IOException | RuntimeException e) {
       List<?> tasks = batch.tasks();
       for (int i = 0; i < tasks.size(); i++) {
@@ -364,11 +471,12 @@ final class SparkCall implements BackendCall {
         try {
           SerializationCheck.requireSerializable(tasks.get(i), "task " + index);
         } catch (IllegalArgumentException refused) {
-          sink.accept(BatchOutcome.failure(batch, index, refused));
+          report(part, BatchOutcome.failure(batch, index, refused));
           return null;
         }
       }
-      sink.accept(
+      report(
+          part,
           BatchOutcome.failure(
               batch,
               batch.firstIndex(),

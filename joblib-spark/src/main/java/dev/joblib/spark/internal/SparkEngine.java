@@ -118,7 +118,8 @@ public final class SparkEngine implements ParallelBackend {
     int cluster = clusterSlots(sc); // read once: executors may register meanwhile
     int jobs = requestedNJobs > 0 ? requestedNJobs : Math.max(1, cluster + 1 + requestedNJobs);
     int slots = requestedNJobs == -1 || jobs >= cluster ? Integer.MAX_VALUE : jobs;
-    return new SparkCall(sc, info, sink, slots, events, taskStarts, Wire.contextLoader());
+    return new SparkCall(
+        sc, info, sink, slots, Math.min(slots, cluster), events, taskStarts, Wire.contextLoader());
   }
 
   @Override
