@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,10 @@ class ResultSizeTest {
             .master("local[2]")
             .appName("joblib-result-size-test")
             .config("spark.driver.maxResultSize", "1m")
+            // results above 64 KiB come back through the block manager, where Spark counts the
+            // whole task result (accumulator updates included) against the setting, as on a
+            // cluster with large results; below it Spark counts only the result's value
+            .config("spark.task.maxDirectResultSize", "64k")
             .config("spark.ui.enabled", false)
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
@@ -112,12 +117,26 @@ class ResultSizeTest {
 
   private static void reportJobs(String call) {
     drainListenerBus();
-    System.out.println("ResultSizeTest: " + call + " ran as " + JOBS.get() + " Spark jobs");
+    System.out.println(
+        "ResultSizeTest: "
+            + call
+            + " ran as "
+            + JOBS.get()
+            + " Spark jobs, "
+            + RAN.get()
+            + " task runs");
   }
 
   @Test
   void sixtyFourResultsOf64KiBComeBackCompleteAndInOrderThroughMap() {
-    List<byte[]> out = parallel().map(range(64), i -> bytesOf(i, 64 * KIB));
+    List<byte[]> out =
+        parallel()
+            .map(
+                range(64),
+                i -> {
+                  RAN.incrementAndGet();
+                  return bytesOf(i, 64 * KIB);
+                });
     assertAreTheBytesOf(out, 64, 64 * KIB);
     reportJobs("map of 64 x 64 KiB");
   }
@@ -149,7 +168,15 @@ class ResultSizeTest {
   @Test
   void aWaveWhoseResultsFarExceedTheSettingSucceedsWhenEachFits() {
     // 256 batches of one task, 8 MiB in all: 8 times the setting in one wave
-    List<byte[]> out = parallel().batchSize(1).map(range(256), i -> bytesOf(i, 32 * KIB));
+    List<byte[]> out =
+        parallel()
+            .batchSize(1)
+            .map(
+                range(256),
+                i -> {
+                  RAN.incrementAndGet();
+                  return bytesOf(i, 32 * KIB);
+                });
     assertAreTheBytesOf(out, 256, 32 * KIB);
     reportJobs("map of 256 x 32 KiB, batchSize 1");
   }
@@ -197,6 +224,45 @@ class ResultSizeTest {
     for (int i = 0; i < 64; i++) {
       assertThat(onSpark.get(i)).as("task %d", i).isEqualTo(onThreads.get(i));
     }
+  }
+
+  @Test
+  void aJobSparkRefusesForItsAccumulatorUpdatesRunsAgainInJobsOfOnePartition() {
+    // what joblib cannot see: each task adds 200 KiB to an accumulator, which Spark counts with
+    // the task's result, so 16 such tasks in one job pass 1 MiB (the whole call: 3.2 MiB)
+    CollectionAccumulator<String> notes = spark.sparkContext().collectionAccumulator("notes");
+    List<Integer> out =
+        parallel()
+            .batchSize(1)
+            .map(
+                range(16),
+                i -> {
+                  notes.add("x".repeat(200 * KIB));
+                  return i;
+                });
+    assertThat(out).isEqualTo(range(16));
+  }
+
+  @Test
+  void aTaskWhoseAccumulatorUpdatesAloneAreTooLargeFailsByIndex() {
+    CollectionAccumulator<String> notes = spark.sparkContext().collectionAccumulator("notes");
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () ->
+                parallel()
+                    .batchSize(1)
+                    .map(
+                        range(4),
+                        i -> {
+                          if (i == 2) {
+                            notes.add("x".repeat(1100 * KIB));
+                          }
+                          return i;
+                        }));
+    assertThat(e).isNotNull();
+    assertThat(e.taskIndex()).isEqualTo(2);
+    assertThat(e.getCause()).hasMessageContaining("spark.driver.maxResultSize");
   }
 
   /** The task's index and two random numbers, then padding up to {@code size} bytes. */

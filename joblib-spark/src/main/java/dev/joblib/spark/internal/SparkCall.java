@@ -301,6 +301,9 @@ final class SparkCall implements BackendCall {
 
   /** On the event thread: one partition's outcome arrived. */
   private void finished(Part part, boolean[] delivered, int partition, byte[] bytes) {
+    if (delivered[partition]) {
+      return; // the job's failure came first (Spark delivers results before it, but be sure)
+    }
     delivered[partition] = true;
     running--;
     if (cancelled) {
