@@ -2,6 +2,7 @@ package dev.joblib.spark.internal;
 
 import dev.joblib.spark.internal.SplitBatch.Part;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -101,7 +102,7 @@ final class JobCutter {
   long[] shares(List<Part> job) {
     long[] shares = new long[job.size()];
     if (limit.unlimited() || job.size() == 1) {
-      java.util.Arrays.fill(shares, limit.partitionLimit());
+      Arrays.fill(shares, limit.partitionLimit());
       return shares;
     }
     double budget = limit.maxResultSize() - (double) job.size() * limit.partitionOverhead();

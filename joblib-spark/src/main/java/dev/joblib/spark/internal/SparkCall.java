@@ -1,7 +1,5 @@
 package dev.joblib.spark.internal;
 
-import dev.joblib.BackendFailedException;
-import dev.joblib.JoblibException;
 import dev.joblib.spark.internal.SplitBatch.Part;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
@@ -12,12 +10,11 @@ import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -46,21 +43,6 @@ import scala.runtime.BoxedUnit;
  * cancelJobsWithTag} or {@code cancelAllJobs} therefore reaches the call's jobs and fails the call.
  */
 final class SparkCall implements BackendCall {
-  /** Local properties of the caller's own operation, never given to the call's jobs. */
-  private static final List<String> NOT_INHERITED =
-      List.of(
-          "spark.sql.execution.id",
-          "spark.sql.execution.root.id",
-          "spark.sql.execution.query.id",
-          "spark.rdd.scope",
-          "spark.rdd.scope.noOverride");
-
-  private static final Pattern GAVE_UP =
-      Pattern.compile("Task (\\d+) in stage \\S+ failed \\d+ times");
-
-  /** What Spark's abort says when a job's results add up to more than the setting. */
-  private static final String TOO_LARGE = "bigger than " + ResultLimit.SETTING;
-
   private final SparkContext sc;
   private final JavaSparkContext jsc;
   private final String tag;
@@ -100,7 +82,7 @@ final class SparkCall implements BackendCall {
                 : "");
     // on the caller's thread: its context (getLocalProperties is private[spark] in Scala, but the
     // de facto way to carry a thread's context: PySpark's InheritableThread and SQLExecution do)
-    this.callerProperties = callerContext(sc.getLocalProperties());
+    this.callerProperties = CallerContext.of(sc.getLocalProperties());
     this.sink = sink;
     this.slots = slots;
     this.probes = probes;
@@ -119,11 +101,6 @@ final class SparkCall implements BackendCall {
     this.taskStarts = taskStarts;
     this.limit = new ResultLimit(sc.conf().getSizeAsBytes(ResultLimit.SETTING, "1g"));
     this.cutter = new JobCutter(limit);
-  }
-
-  /** How many Spark jobs the call has started. */
-  int jobsStarted() {
-    return waves;
   }
 
   @Override
@@ -148,28 +125,6 @@ final class SparkCall implements BackendCall {
     if (!sc.isStopped()) { // a stopped context has no job left to cancel, and refuses the call
       sc.cancelJobsWithTag(tag, "the joblib Parallel call was cancelled");
     }
-  }
-
-  /** A copy of a thread's local properties (what Spark itself gives a child thread). */
-  private static Properties copy(Properties properties) {
-    Properties copy = new Properties();
-    if (properties != null) {
-      for (String name : properties.stringPropertyNames()) {
-        copy.setProperty(name, properties.getProperty(name));
-      }
-    }
-    return copy;
-  }
-
-  /**
-   * The caller's context without what belongs to the caller's own operation: the SQL execution it
-   * may be inside (Spark would track our jobs under it until it ends, or forever once it has) and
-   * its RDD scope (our jobs' stages would be filed under the caller's operation).
-   */
-  private static Properties callerContext(Properties properties) {
-    Properties context = copy(properties);
-    NOT_INHERITED.forEach(context::remove);
-    return context;
   }
 
   @Override
@@ -214,15 +169,7 @@ final class SparkCall implements BackendCall {
                 BatchOutcome.failure(
                     part.batch(),
                     part.batch().firstIndex(),
-                    new BackendFailedException(
-                        "spark",
-                        "backend 'spark': Spark refused the job for "
-                            + part.batch()
-                            + " (job tag "
-                            + tag
-                            + "): "
-                            + e,
-                        e)));
+                    JobFailures.refused(part.batch(), tag, e)));
           }
         }
       }
@@ -251,7 +198,8 @@ final class SparkCall implements BackendCall {
       originals.add(batches.get(i).whole().original()); // a part's start starts its batch's clock
       partitions.add(i);
     }
-    sc.setLocalProperties(copy(callerProperties)); // the whole context: nothing of another caller
+    sc.setLocalProperties(
+        CallerContext.copy(callerProperties)); // the whole context: nothing of another caller
     sc.addJobTag(tag);
     sc.setInterruptOnCancel(true);
     if (sc.getLocalProperty("spark.job.description") == null) {
@@ -312,7 +260,7 @@ final class SparkCall implements BackendCall {
     Object outcome = decode(part.batch(), bytes);
     if (outcome instanceof OversizedOutcome oversized) {
       long[] sizes = oversized.remainingSizes();
-      cutter.observe(sizes.length, java.util.Arrays.stream(sizes).sum());
+      cutter.observe(sizes.length, Arrays.stream(sizes).sum());
       if (oversized.done() != null) {
         report(part, oversized.done());
       }
@@ -373,12 +321,12 @@ final class SparkCall implements BackendCall {
    * call reports its tasks and not those of whatever batch was still running.
    */
   private void failed(List<Part> batches, boolean[] delivered, Throwable error) {
-    if (String.valueOf(error.getMessage()).contains(TOO_LARGE)) {
+    if (JobFailures.resultsTooLarge(error)) {
       tooLarge(batches, delivered, error);
       launch();
       return;
     }
-    int gaveUpOn = gaveUpOn(error, batches.size());
+    int gaveUpOn = JobFailures.gaveUpOn(error, batches.size());
     if (gaveUpOn >= 0 && !delivered[gaveUpOn]) {
       Part part = batches.get(gaveUpOn);
       Batch batch = part.batch();
@@ -388,35 +336,12 @@ final class SparkCall implements BackendCall {
         report(
             part,
             BatchOutcome.failure(
-                batch,
-                batch.firstIndex(),
-                new JoblibException(
-                    "Spark gave up on the Spark task running "
-                        + batch
-                        + " (partition "
-                        + gaveUpOn
-                        + " of the job with tag "
-                        + tag
-                        + "): no attempt ended with a result or an exception from the tasks' code"
-                        + " (such as a batch the executors cannot read, or an executor lost on every"
-                        + " attempt; Spark counts a lost executor against every task it was"
-                        + " running): "
-                        + error.getMessage(),
-                    error)));
+                batch, batch.firstIndex(), JobFailures.gaveUp(batch, gaveUpOn, tag, error)));
       }
     }
     // with no Spark task to blame, the job itself failed (a stopped context, a stage Spark could
     // not schedule): the backend failed, not the tasks of the batches still out
-    Throwable reason =
-        gaveUpOn >= 0
-            ? error
-            : new BackendFailedException(
-                "spark",
-                "backend 'spark': the Spark job with tag "
-                    + tag
-                    + " failed with no task to blame: "
-                    + error,
-                error);
+    Throwable reason = gaveUpOn >= 0 ? error : JobFailures.noTaskToBlame(tag, error);
     for (int i = 0; i < batches.size(); i++) {
       if (!delivered[i]) {
         delivered[i] = true;
@@ -426,24 +351,6 @@ final class SparkCall implements BackendCall {
       }
     }
     launch();
-  }
-
-  /**
-   * The partition Spark's job-abort message names ("Task 3 in stage 0.0 failed 4 times"), or -1.
-   * The Spark task index is the partition's position in the job, since each job is a single result
-   * stage over all its partitions.
-   */
-  private static int gaveUpOn(Throwable error, int partitions) {
-    Matcher m = GAVE_UP.matcher(String.valueOf(error.getMessage()));
-    if (!m.find()) {
-      return -1;
-    }
-    try {
-      int partition = Integer.parseInt(m.group(1));
-      return partition < partitions ? partition : -1;
-    } catch (NumberFormatException tooLarge) {
-      return -1;
-    }
   }
 
   /** The outcome, or the {@link OversizedOutcome} sent instead of it. */
