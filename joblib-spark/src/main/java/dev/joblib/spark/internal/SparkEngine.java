@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkContext;
 
 /**
- * The "spark" backend: each wave of batches becomes one Spark job (a partition per batch) with the
- * caller's context and the call's job tag; outcomes come back per partition as soon as it finishes.
+ * The "spark" backend: each wave of batches becomes Spark jobs (a partition per batch, as few jobs
+ * as {@code spark.driver.maxResultSize} allows) with the caller's context and the call's job tag;
+ * outcomes come back per partition as soon as it finishes.
  */
 public final class SparkEngine implements ParallelBackend {
   /** The id the backend is registered under. */
