@@ -209,6 +209,20 @@ class ResultSizeTest {
   }
 
   @Test
+  void aResultLargerThanTheSettingInsideABatchFailsByItsOwnIndex() {
+    // automatic batching: task 37 is one of a batch of 16
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () -> parallel().map(range(64), i -> bytesOf(i, i == 37 ? 2048 * KIB : 16)));
+    assertThat(e).isNotNull();
+    assertThat(e.taskIndex()).isEqualTo(37);
+    assertThat(e.getCause())
+        .hasMessageContaining("spark.driver.maxResultSize is 1048576 bytes")
+        .hasMessageContaining("task 37 ");
+  }
+
+  @Test
   void splittingABatchDoesNotChangeTheTasksRandomNumbers() {
     List<Integer> tasks = range(64);
     // 64 KiB results: the four batches of 16 are too large and run again in parts
