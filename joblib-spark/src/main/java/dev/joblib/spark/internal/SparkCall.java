@@ -63,6 +63,9 @@ final class SparkCall implements BackendCall {
   private int waves;
   private volatile boolean cancelled;
 
+  /** A batch's failure went out: the call ends, so no further job is started. */
+  private boolean failing;
+
   SparkCall(
       SparkContext sc,
       CallInfo info,
@@ -143,7 +146,7 @@ final class SparkCall implements BackendCall {
   private void launch() {
     // until an outcome tells how large results are, one part per job and no more parts than the
     // cluster runs at once: a wave of many batches would otherwise start a job for each
-    while (!cancelled && running < (probing() ? probes : slots)) {
+    while (!cancelled && !failing && running < (probing() ? probes : slots)) {
       List<Part> job = cutter.nextJob(queued, slots - running);
       if (job.isEmpty()) {
         return;
@@ -184,8 +187,11 @@ final class SparkCall implements BackendCall {
   /** Hands a part's outcome to its batch; the batch's outcome goes to the sink once it is whole. */
   private void report(Part part, BatchOutcome outcome) {
     BatchOutcome merged = part.whole().merge(outcome);
-    if (merged != null && !cancelled) {
-      sink.accept(merged);
+    if (merged != null) {
+      failing |= !merged.succeeded();
+      if (!cancelled) {
+        sink.accept(merged);
+      }
     }
   }
 
