@@ -338,12 +338,10 @@ final class SparkCall implements BackendCall {
       Batch batch = part.batch();
       delivered[gaveUpOn] = true;
       running--;
-      if (!cancelled) {
-        report(
-            part,
-            BatchOutcome.failure(
-                batch, batch.firstIndex(), JobFailures.gaveUp(batch, gaveUpOn, tag, error)));
-      }
+      report(
+          part,
+          BatchOutcome.failure(
+              batch, batch.firstIndex(), JobFailures.gaveUp(batch, gaveUpOn, tag, error)));
     }
     // with no Spark task to blame, the job itself failed (a stopped context, a stage Spark could
     // not schedule): the backend failed, not the tasks of the batches still out
