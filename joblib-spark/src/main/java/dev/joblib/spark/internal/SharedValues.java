@@ -79,11 +79,27 @@ final class SharedValues {
   }
 
   /**
+   * As {@link #write(Object)}, after a leading big-endian long {@code header} (what {@link
+   * RunBatch} reads before the batch).
+   */
+  byte[] write(long header, Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes.write((int) (header >>> shift));
+    }
+    return write(bytes, value, true);
+  }
+
+  /**
    * Serializes {@code value} with the values broadcast so far and large primitive arrays replaced;
    * with {@code roots}, tasks' large roots too.
    */
   private byte[] write(Object value, boolean roots) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    return write(new ByteArrayOutputStream(256), value, roots);
+  }
+
+  private byte[] write(ByteArrayOutputStream bytes, Object value, boolean roots)
+      throws IOException {
     try (Replacing out = new Replacing(bytes, roots)) {
       out.writeObject(roots && value instanceof Batch batch ? withSharedArgs(batch, out) : value);
     }

@@ -1,7 +1,6 @@
 package dev.joblib.spark.internal;
 
-import dev.joblib.BackendFailedException;
-import dev.joblib.JoblibException;
+import dev.joblib.spark.internal.SplitBatch.Part;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
@@ -11,12 +10,11 @@ import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -28,9 +26,15 @@ import scala.runtime.BoxedUnit;
 
 /**
  * One Parallel call on Spark. Submitted batches queue up; a job is started with as many of them as
- * there are free slots (all of them unless nJobs is below the cluster's cores), one partition per
- * batch. Every Spark interaction and every outcome is handled on the backend's event thread, so the
- * queue needs no lock and the caller's thread-local Spark properties are never touched.
+ * there are free slots (all of them unless nJobs is below the cluster's cores) and as {@code
+ * spark.driver.maxResultSize} allows (see {@link JobCutter}: a batch may run as several parts whose
+ * outcomes are merged back, see {@link SplitBatch}), one partition per part. Every Spark
+ * interaction and every outcome is handled on the backend's event thread, so the queue needs no
+ * lock and the caller's thread-local Spark properties are never touched.
+ *
+ * <p>Should Spark still refuse a job's results as too large (an estimate was wrong), the job's
+ * parts without an outcome are queued again at the front, each to run in a job of its own, with the
+ * estimate doubled; a part that ran alone and was refused is halved, and a task alone fails.
  *
  * <p>Each job carries the caller's context: the Spark local properties of the thread that started
  * the call (job group, job tags, description, scheduler pool and any other), copied when the call
@@ -40,18 +44,6 @@ import scala.runtime.BoxedUnit;
  * cancelJobsWithTag} or {@code cancelAllJobs} therefore reaches the call's jobs and fails the call.
  */
 final class SparkCall implements BackendCall {
-  /** Local properties of the caller's own operation, never given to the call's jobs. */
-  private static final List<String> NOT_INHERITED =
-      List.of(
-          "spark.sql.execution.id",
-          "spark.sql.execution.root.id",
-          "spark.sql.execution.query.id",
-          "spark.rdd.scope",
-          "spark.rdd.scope.noOverride");
-
-  private static final Pattern GAVE_UP =
-      Pattern.compile("Task (\\d+) in stage \\S+ failed \\d+ times");
-
   private final SparkContext sc;
   private final JavaSparkContext jsc;
   private final String tag;
@@ -59,10 +51,13 @@ final class SparkCall implements BackendCall {
   private final Properties callerProperties;
   private final BatchSink sink;
   private final int slots;
+  private final int probes;
   private final Executor events;
   private final ExecutionContext eventContext;
   private final ClassLoader driverLoader;
-  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  private final ArrayDeque<Part> queued = new ArrayDeque<>();
+  private final ResultLimit limit;
+  private final JobCutter cutter;
   private final SharedValues sharedArrays;
   private final TaskStarts taskStarts;
   private final ResourceProfile profile;
@@ -70,11 +65,15 @@ final class SparkCall implements BackendCall {
   private int waves;
   private volatile boolean cancelled;
 
+  /** A batch's failure went out: the call ends, so no further job is started. */
+  private boolean failing;
+
   SparkCall(
       SparkContext sc,
       CallInfo info,
       BatchSink sink,
       int slots,
+      int probes,
       Executor events,
       TaskStarts taskStarts,
       ClassLoader driverLoader,
@@ -89,9 +88,10 @@ final class SparkCall implements BackendCall {
                 : "");
     // on the caller's thread: its context (getLocalProperties is private[spark] in Scala, but the
     // de facto way to carry a thread's context: PySpark's InheritableThread and SQLExecution do)
-    this.callerProperties = callerContext(sc.getLocalProperties());
+    this.callerProperties = CallerContext.of(sc.getLocalProperties());
     this.sink = sink;
     this.slots = slots;
+    this.probes = probes;
     this.events =
         task -> {
           try {
@@ -106,6 +106,8 @@ final class SparkCall implements BackendCall {
     this.sharedArrays = new SharedValues(jsc::broadcast);
     this.taskStarts = taskStarts;
     this.profile = profile;
+    this.limit = new ResultLimit(sc.conf().getSizeAsBytes(ResultLimit.SETTING, "1g"));
+    this.cutter = new JobCutter(limit);
   }
 
   @Override
@@ -113,7 +115,7 @@ final class SparkCall implements BackendCall {
     List<Batch> copy = List.copyOf(batches);
     events.execute(
         () -> {
-          queued.addAll(copy);
+          copy.forEach(batch -> queued.add(SplitBatch.of(batch)));
           launch();
         });
   }
@@ -132,28 +134,6 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  /** A copy of a thread's local properties (what Spark itself gives a child thread). */
-  private static Properties copy(Properties properties) {
-    Properties copy = new Properties();
-    if (properties != null) {
-      for (String name : properties.stringPropertyNames()) {
-        copy.setProperty(name, properties.getProperty(name));
-      }
-    }
-    return copy;
-  }
-
-  /**
-   * The caller's context without what belongs to the caller's own operation: the SQL execution it
-   * may be inside (Spark would track our jobs under it until it ends, or forever once it has) and
-   * its RDD scope (our jobs' stages would be filed under the caller's operation).
-   */
-  private static Properties callerContext(Properties properties) {
-    Properties context = copy(properties);
-    NOT_INHERITED.forEach(context::remove);
-    return context;
-  }
-
   @Override
   public void close() {
     events.execute(
@@ -166,53 +146,70 @@ final class SparkCall implements BackendCall {
         });
   }
 
-  /** On the event thread: starts a job with as many queued batches as there are free slots. */
+  /** On the event thread: starts jobs with the queued parts while there are free slots. */
   private void launch() {
-    while (!cancelled && !queued.isEmpty() && running < slots) {
-      int take = Math.min(queued.size(), slots - running);
-      List<Batch> batches = new ArrayList<>(take);
-      List<byte[]> data = new ArrayList<>(take);
-      for (int i = 0; i < take; i++) {
-        Batch batch = queued.poll();
-        byte[] bytes = serialize(batch);
+    // until an outcome tells how large results are, one part per job and no more parts than the
+    // cluster runs at once: a wave of many batches would otherwise start a job for each
+    while (!cancelled && !failing && running < (probing() ? probes : slots)) {
+      List<Part> job = cutter.nextJob(queued, slots - running);
+      if (job.isEmpty()) {
+        return;
+      }
+      long[] shares = cutter.shares(job);
+      List<Part> parts = new ArrayList<>(job.size());
+      List<byte[]> data = new ArrayList<>(job.size());
+      for (int i = 0; i < job.size(); i++) {
+        byte[] bytes = serialize(job.get(i), shares[i]);
         if (bytes != null) {
-          batches.add(batch);
+          parts.add(job.get(i));
           data.add(bytes);
         }
       }
-      if (!batches.isEmpty()) {
+      if (!parts.isEmpty()) {
         try {
-          startJob(batches, data);
+          startJob(parts, data);
         } catch (RuntimeException e) { // such as a context stopped under the call
-          running -= batches.size();
-          for (Batch batch : batches) {
-            sink.accept(
+          running -= parts.size();
+          for (Part part : parts) {
+            report(
+                part,
                 BatchOutcome.failure(
-                    batch,
-                    batch.firstIndex(),
-                    new BackendFailedException(
-                        "spark",
-                        "backend 'spark': Spark refused the job for "
-                            + batch
-                            + " (job tag "
-                            + tag
-                            + "): "
-                            + e,
-                        e)));
+                    part.batch(),
+                    part.batch().firstIndex(),
+                    JobFailures.refused(part.batch(), tag, e)));
           }
         }
       }
     }
   }
 
-  /** Starts the job; counts its batches as running (the caller uncounts them if this throws). */
-  private void startJob(List<Batch> batches, List<byte[]> data) {
+  /** Whether no outcome has yet told how large results are (and results are limited). */
+  private boolean probing() {
+    return !limit.unlimited() && cutter.bytesPerTask() < 0;
+  }
+
+  /** Hands a part's outcome to its batch; the batch's outcome goes to the sink once it is whole. */
+  private void report(Part part, BatchOutcome outcome) {
+    BatchOutcome merged = part.whole().merge(outcome);
+    if (merged != null) {
+      failing |= !merged.succeeded();
+      if (!cancelled) {
+        sink.accept(merged);
+      }
+    }
+  }
+
+  /** Starts the job; counts its parts as running (the caller uncounts them if this throws). */
+  private void startJob(List<Part> batches, List<byte[]> data) {
     running += batches.size();
     List<Object> partitions = new ArrayList<>(batches.size());
+    List<Batch> originals = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
+      originals.add(batches.get(i).whole().original()); // a part's start starts its batch's clock
       partitions.add(i);
     }
-    sc.setLocalProperties(copy(callerProperties)); // the whole context: nothing of another caller
+    sc.setLocalProperties(
+        CallerContext.copy(callerProperties)); // the whole context: nothing of another caller
     sc.addJobTag(tag);
     sc.setInterruptOnCancel(true);
     if (sc.getLocalProperty("spark.job.description") == null) {
@@ -220,7 +217,7 @@ final class SparkCall implements BackendCall {
     }
     String wave = tag + "#" + waves++;
     sc.setLocalProperty(TaskStarts.WAVE, wave);
-    taskStarts.expect(wave, sink, batches);
+    taskStarts.expect(wave, sink, originals);
     RDD<byte[]> rdd = jsc.parallelize(data, data.size()).rdd();
     if (profile != null) { // stage-level scheduling: the tasks' own CPUs and GPUs
       rdd = rdd.withResources(profile);
@@ -240,12 +237,12 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  private void submit(RDD<byte[]> rdd, List<Batch> batches, List<Object> partitions) {
+  private void submit(RDD<byte[]> rdd, List<Part> batches, List<Object> partitions) {
     boolean[] delivered = new boolean[batches.size()];
     Function0<BoxedUnit> noResult = () -> BoxedUnit.UNIT;
     sc.<byte[], byte[], BoxedUnit>submitJob(
             rdd,
-            new RunBatch(),
+            new RunBatch(limit),
             CollectionConverters.asScala(partitions).toList(),
             (partition, bytes) -> {
               int p = (Integer) partition;
@@ -264,14 +261,70 @@ final class SparkCall implements BackendCall {
   }
 
   /** On the event thread: one partition's outcome arrived. */
-  private void finished(Batch batch, boolean[] delivered, int partition, byte[] bytes) {
+  private void finished(Part part, boolean[] delivered, int partition, byte[] bytes) {
+    if (delivered[partition]) {
+      return; // the job's failure came first (Spark delivers results before it, but be sure)
+    }
     delivered[partition] = true;
     running--;
     if (cancelled) {
       return;
     }
-    sink.accept(decode(batch, bytes));
+    Object outcome = decode(part.batch(), bytes);
+    if (outcome instanceof OversizedOutcome oversized) {
+      long[] sizes = oversized.remainingSizes();
+      cutter.observe(sizes.length, Arrays.stream(sizes).sum());
+      if (oversized.done() != null) {
+        report(part, oversized.done());
+      }
+      requeue(SplitBatch.splitBySizes(part, oversized.doneTasks(), sizes, cutter.partBudget()));
+    } else {
+      BatchOutcome done = (BatchOutcome) outcome;
+      if (done.succeeded()) {
+        cutter.observe(part.size(), bytes.length);
+      }
+      report(part, done);
+    }
     launch();
+  }
+
+  /** Queues parts again at the front, in order. */
+  private void requeue(List<Part> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      queued.addFirst(parts.get(i));
+    }
+  }
+
+  /**
+   * On the event thread: Spark refused the job's results as too large (an estimate was wrong). Each
+   * part without an outcome is queued again to run alone, with the estimate doubled; a part that
+   * already ran alone is halved, and a single task that ran alone fails.
+   */
+  private void tooLarge(List<Part> parts, boolean[] delivered, Throwable error) {
+    List<Part> again = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      if (delivered[i]) {
+        continue;
+      }
+      delivered[i] = true;
+      running--;
+      Part part = parts.get(i);
+      if (parts.size() > 1) {
+        again.add(part.asAlone());
+      } else if (part.size() > 1) {
+        again.addAll(SplitBatch.halves(part));
+      } else {
+        int index = part.batch().firstIndex();
+        report(
+            part,
+            BatchOutcome.failure(
+                part.batch(),
+                index,
+                new IllegalStateException(limit.refused(index, error.getMessage()), error)));
+      }
+    }
+    cutter.doubleEstimate();
+    requeue(again);
   }
 
   /**
@@ -280,77 +333,41 @@ final class SparkCall implements BackendCall {
    * that cannot be read, executors lost while running it), that task's batch fails first, so the
    * call reports its tasks and not those of whatever batch was still running.
    */
-  private void failed(List<Batch> batches, boolean[] delivered, Throwable error) {
-    int gaveUpOn = gaveUpOn(error, batches.size());
+  private void failed(List<Part> batches, boolean[] delivered, Throwable error) {
+    if (JobFailures.resultsTooLarge(error)) {
+      tooLarge(batches, delivered, error);
+      launch();
+      return;
+    }
+    int gaveUpOn = JobFailures.gaveUpOn(error, batches.size());
     if (gaveUpOn >= 0 && !delivered[gaveUpOn]) {
-      Batch batch = batches.get(gaveUpOn);
+      Part part = batches.get(gaveUpOn);
+      Batch batch = part.batch();
       delivered[gaveUpOn] = true;
       running--;
-      if (!cancelled) {
-        sink.accept(
-            BatchOutcome.failure(
-                batch,
-                batch.firstIndex(),
-                new JoblibException(
-                    "Spark gave up on the Spark task running "
-                        + batch
-                        + " (partition "
-                        + gaveUpOn
-                        + " of the job with tag "
-                        + tag
-                        + "): no attempt ended with a result or an exception from the tasks' code"
-                        + " (such as a batch the executors cannot read, or an executor lost on every"
-                        + " attempt; Spark counts a lost executor against every task it was"
-                        + " running): "
-                        + error.getMessage(),
-                    error)));
-      }
+      report(
+          part,
+          BatchOutcome.failure(
+              batch, batch.firstIndex(), JobFailures.gaveUp(batch, gaveUpOn, tag, error)));
     }
     // with no Spark task to blame, the job itself failed (a stopped context, a stage Spark could
     // not schedule): the backend failed, not the tasks of the batches still out
-    Throwable reason =
-        gaveUpOn >= 0
-            ? error
-            : new BackendFailedException(
-                "spark",
-                "backend 'spark': the Spark job with tag "
-                    + tag
-                    + " failed with no task to blame: "
-                    + error,
-                error);
+    Throwable reason = gaveUpOn >= 0 ? error : JobFailures.noTaskToBlame(tag, error);
     for (int i = 0; i < batches.size(); i++) {
       if (!delivered[i]) {
         delivered[i] = true;
         running--;
-        if (!cancelled) {
-          sink.accept(BatchOutcome.failure(batches.get(i), batches.get(i).firstIndex(), reason));
-        }
+        Batch batch = batches.get(i).batch();
+        report(batches.get(i), BatchOutcome.failure(batch, batch.firstIndex(), reason));
       }
     }
     launch();
   }
 
-  /**
-   * The partition Spark's job-abort message names ("Task 3 in stage 0.0 failed 4 times"), or -1.
-   * The Spark task index is the partition's position in the job, since each job is a single result
-   * stage over all its partitions.
-   */
-  private static int gaveUpOn(Throwable error, int partitions) {
-    Matcher m = GAVE_UP.matcher(String.valueOf(error.getMessage()));
-    if (!m.find()) {
-      return -1;
-    }
+  /** The outcome, or the {@link OversizedOutcome} sent instead of it. */
+  private Object decode(Batch batch, byte[] bytes) {
     try {
-      int partition = Integer.parseInt(m.group(1));
-      return partition < partitions ? partition : -1;
-    } catch (NumberFormatException tooLarge) {
-      return -1;
-    }
-  }
-
-  private BatchOutcome decode(Batch batch, byte[] bytes) {
-    try {
-      return (BatchOutcome) Wire.read(bytes, driverLoader);
+      return Wire.read(bytes, driverLoader);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       return BatchOutcome.failure(
           batch,
@@ -360,10 +377,14 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  /** The batch's bytes, or null after reporting which task does not serialize. */
-  private byte[] serialize(Batch batch) {
+  /**
+   * The part's bytes (after its share of the result limit), or null after reporting which task does
+   * not serialize.
+   */
+  private byte[] serialize(Part part, long share) {
+    Batch batch = part.batch();
     try {
-      return sharedArrays.write(batch);
+      return sharedArrays.write(share, batch);
     } catch (IOException | RuntimeException e) {
       List<?> tasks = batch.tasks();
       for (int i = 0; i < tasks.size(); i++) {
@@ -371,11 +392,12 @@ final class SparkCall implements BackendCall {
         try {
           SerializationCheck.requireSerializable(tasks.get(i), "task " + index);
         } catch (IllegalArgumentException refused) {
-          sink.accept(BatchOutcome.failure(batch, index, refused));
+          report(part, BatchOutcome.failure(batch, index, refused));
           return null;
         }
       }
-      sink.accept(
+      report(
+          part,
           BatchOutcome.failure(
               batch,
               batch.firstIndex(),

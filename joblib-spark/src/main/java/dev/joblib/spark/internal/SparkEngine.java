@@ -18,8 +18,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.resource.ResourceProfile;
 
 /**
- * The "spark" backend: each wave of batches becomes one Spark job (a partition per batch) with the
- * caller's context and the call's job tag; outcomes come back per partition as soon as it finishes.
+ * The "spark" backend: each wave of batches becomes Spark jobs (a partition per batch, as few jobs
+ * as {@code spark.driver.maxResultSize} allows) with the caller's context and the call's job tag;
+ * outcomes come back per partition as soon as it finishes.
  */
 public final class SparkEngine implements ParallelBackend {
   /** The id the backend is registered under. */
@@ -142,7 +143,16 @@ public final class SparkEngine implements ParallelBackend {
     int slots = requestedNJobs == -1 || jobs >= cluster ? Integer.MAX_VALUE : jobs;
     ResourceProfile own =
         resources == sc.resourceProfileManager().defaultResourceProfile() ? null : resources;
-    return new SparkCall(sc, info, sink, slots, events, taskStarts, Wire.contextLoader(), own);
+    return new SparkCall(
+        sc,
+        info,
+        sink,
+        slots,
+        Math.min(slots, cluster),
+        events,
+        taskStarts,
+        Wire.contextLoader(),
+        own);
   }
 
   @Override

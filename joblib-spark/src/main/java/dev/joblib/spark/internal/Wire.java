@@ -29,9 +29,16 @@ final class Wire {
 
   /** Reads back what {@link #write} wrote. */
   static Object read(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {
-    ArrayBounds bounds = new ArrayBounds(data.length);
+    return read(data, 0, loader);
+  }
+
+  /** Reads back what {@link #write} wrote, from {@code offset} of {@code data} on. */
+  static Object read(byte[] data, int offset, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    ArrayBounds bounds = new ArrayBounds(data.length - offset);
     try (ObjectInputStream in =
-        new LoaderObjectInputStream(new ByteArrayInputStream(data), loader, bounds)) {
+        new LoaderObjectInputStream(
+            new ByteArrayInputStream(data, offset, data.length - offset), loader, bounds)) {
       in.setObjectInputFilter(bounds.with(in.getObjectInputFilter()));
       return in.readObject();
     }
