@@ -1,5 +1,7 @@
 package dev.joblib.benchmarks;
 
+import dev.joblib.Fn1;
+import dev.joblib.Joblib;
 import dev.joblib.Parallel;
 import dev.joblib.spark.SparkBackend;
 import dev.joblib.spark.StandaloneCluster;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -59,6 +62,60 @@ public final class SparkBenchmark {
             .config("spark.ui.enabled", false)
             .getOrCreate(),
         master);
+    largeResults(master);
+  }
+
+  /**
+   * One call whose results add up to 1 GiB, 64 times {@code spark.driver.maxResultSize=16m}: 1024
+   * tasks of 1 MiB each, streamed (the caller keeps only a running checksum); the bytes returned,
+   * the time and the Spark jobs it took.
+   */
+  private static void largeResults(String master) {
+    SparkSession spark =
+        SparkSession.builder()
+            .master(master)
+            .appName("joblib-spark-benchmark-large-results")
+            .config("spark.ui.enabled", false)
+            .config("spark.driver.maxResultSize", "16m")
+            .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    int tasks = 1024;
+    int bytesPerTask = 1 << 20;
+    try (Parallel parallel = Parallel.create().backend(SparkBackend.of(spark))) {
+      spark.sparkContext().setJobGroup("large-results", "1 GiB of results", false);
+      RUNS.set(0);
+      long start = System.nanoTime();
+      long total = 0;
+      long checksum = 0;
+      Fn1<Integer, byte[]> block =
+          i -> {
+            RUNS.incrementAndGet(); // local mode: the tasks run in this JVM
+            byte[] bytes = new byte[bytesPerTask];
+            Arrays.fill(bytes, (byte) i.intValue());
+            return bytes;
+          };
+      try (Stream<byte[]> results =
+          parallel.stream(IntStream.range(0, tasks).mapToObj(i -> Joblib.delayed(block, i)))) {
+        for (byte[] bytes : (Iterable<byte[]>) results::iterator) {
+          total += bytes.length;
+          checksum += bytes[0] & 0xff;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      int jobs = spark.sparkContext().statusTracker().getJobIdsForGroup("large-results").length;
+      if (total != (long) tasks * bytesPerTask) {
+        throw new IllegalStateException("wrong total: " + total + " bytes, checksum " + checksum);
+      }
+      print("spark_results_total_with_max_result_size_16m", total / (double) (1 << 30), "GiB");
+      print("spark_results_1gib_seconds", seconds, "s");
+      print("spark_results_1gib_throughput", total / seconds / (1 << 20), "MiB/s");
+      print("spark_results_1gib_spark_jobs", jobs, "jobs");
+      if (master.startsWith("local")) {
+        print("spark_results_1gib_task_runs_of_1024", RUNS.get(), "runs");
+      }
+    } finally {
+      spark.stop();
+    }
   }
 
   private static void measure(SparkSession spark, String master) {
@@ -151,6 +208,9 @@ public final class SparkBenchmark {
       print("spark_cpu_speedup_njobs2_vs_1", oneMs / twoMs, "x");
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private static final java.util.concurrent.atomic.AtomicInteger STARTED =
       new java.util.concurrent.atomic.AtomicInteger();

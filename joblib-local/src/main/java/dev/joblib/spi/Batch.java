@@ -1,16 +1,11 @@
 package dev.joblib.spi;
 
-import dev.joblib.Fn0;
-import dev.joblib.Fn1;
-import dev.joblib.Fn2;
-import dev.joblib.Fn3;
-import dev.joblib.Fn4;
-import dev.joblib.Joblib;
 import dev.joblib.Task;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -393,31 +388,11 @@ public final class Batch implements Serializable {
           new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads));
     }
 
-    @SuppressWarnings("unchecked")
     private static Task<?> task(Serializable function, Object[] args, int from, int arity)
         throws InvalidObjectException {
       try {
-        return switch (arity) {
-          case 0 -> Joblib.delayed((Fn0<Object>) function);
-          case 1 -> Joblib.delayed((Fn1<Object, Object>) function, args[from]);
-          case 2 ->
-              Joblib.delayed((Fn2<Object, Object, Object>) function, args[from], args[from + 1]);
-          case 3 ->
-              Joblib.delayed(
-                  (Fn3<Object, Object, Object, Object>) function,
-                  args[from],
-                  args[from + 1],
-                  args[from + 2]);
-          case 4 ->
-              Joblib.delayed(
-                  (Fn4<Object, Object, Object, Object, Object>) function,
-                  args[from],
-                  args[from + 1],
-                  args[from + 2],
-                  args[from + 3]);
-          default -> throw new InvalidObjectException("a task has 0 to 4 arguments, not " + arity);
-        };
-      } catch (ClassCastException | NullPointerException e) {
+        return Tasks.of(function, Arrays.copyOfRange(args, from, from + arity));
+      } catch (IllegalArgumentException | NullPointerException e) {
         InvalidObjectException invalid =
             new InvalidObjectException("a Batch form names a function of the wrong kind");
         invalid.initCause(e);

@@ -1,19 +1,15 @@
 package dev.joblib.internal.processes;
 
-import dev.joblib.Fn0;
-import dev.joblib.Fn1;
-import dev.joblib.Fn2;
-import dev.joblib.Fn3;
-import dev.joblib.Fn4;
-import dev.joblib.Joblib;
 import dev.joblib.Task;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.Nesting;
+import dev.joblib.spi.Tasks;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -169,22 +165,14 @@ final class CompactSerializer implements Serializer {
     return new Batch(sequence, firstIndex, tasks, seed, backendId, nesting);
   }
 
-  @SuppressWarnings("unchecked")
   private static Task<?> task(Object function, Object[] a) throws StreamCorruptedException {
-    switch (a.length) {
-      case 0:
-        return Joblib.delayed((Fn0<Object>) function);
-      case 1:
-        return Joblib.delayed((Fn1<Object, Object>) function, a[0]);
-      case 2:
-        return Joblib.delayed((Fn2<Object, Object, Object>) function, a[0], a[1]);
-      case 3:
-        return Joblib.delayed((Fn3<Object, Object, Object, Object>) function, a[0], a[1], a[2]);
-      case 4:
-        return Joblib.delayed(
-            (Fn4<Object, Object, Object, Object, Object>) function, a[0], a[1], a[2], a[3]);
-      default:
-        throw new StreamCorruptedException("a task has 0 to 4 arguments, not " + a.length);
+    try {
+      return Tasks.of((Serializable) function, a);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      StreamCorruptedException corrupted =
+          new StreamCorruptedException("a task's function or arguments do not match: " + e);
+      corrupted.initCause(e);
+      throw corrupted;
     }
   }
 

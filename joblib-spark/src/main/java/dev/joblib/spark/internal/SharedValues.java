@@ -1,14 +1,9 @@
 package dev.joblib.spark.internal;
 
-import dev.joblib.Fn0;
-import dev.joblib.Fn1;
-import dev.joblib.Fn2;
-import dev.joblib.Fn3;
-import dev.joblib.Fn4;
-import dev.joblib.Joblib;
 import dev.joblib.Task;
 import dev.joblib.spi.ArrayBounds;
 import dev.joblib.spi.Batch;
+import dev.joblib.spi.Tasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -289,24 +284,7 @@ final class SharedValues {
         replaced[i] = shared;
       }
     }
-    return replaced == null ? task : rebuild(task.function(), replaced);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Task<?> rebuild(Serializable fn, Object[] a) {
-    switch (a.length) {
-      case 0:
-        return Joblib.delayed((Fn0<Object>) fn);
-      case 1:
-        return Joblib.delayed((Fn1<Object, Object>) fn, a[0]);
-      case 2:
-        return Joblib.delayed((Fn2<Object, Object, Object>) fn, a[0], a[1]);
-      case 3:
-        return Joblib.delayed((Fn3<Object, Object, Object, Object>) fn, a[0], a[1], a[2]);
-      default:
-        return Joblib.delayed(
-            (Fn4<Object, Object, Object, Object, Object>) fn, a[0], a[1], a[2], a[3]);
-    }
+    return replaced == null ? task : Tasks.of(task.function(), replaced);
   }
 
   /**
