@@ -309,7 +309,9 @@ public final class Batch implements Serializable {
     /** The number of arguments each function is called with, parallel to {@link #functions}. */
     private final int[] arities;
 
-    /** Each task's index into {@link #functions}; null when every task uses the first. */
+    /**
+     * Each task's index into {@link #functions}; null when every task uses the first, of arguments.
+     */
     private final int[] kindOf;
 
     /** Every task's arguments, one task after the other. */
@@ -340,7 +342,7 @@ public final class Batch implements Serializable {
       }
       functions = distinct.toArray(new Serializable[0]);
       arities = arityOf.stream().mapToInt(Integer::intValue).toArray();
-      kindOf = oneKind ? null : kinds;
+      kindOf = oneKind && arities[0] > 0 ? null : kinds; // the kinds count tasks of no argument
       args = flat.toArray();
     }
 
@@ -363,9 +365,7 @@ public final class Batch implements Serializable {
      * @throws InvalidObjectException if the form is inconsistent
      */
     private Object readResolve() throws InvalidObjectException {
-      if (size < 1 || kindOf != null && kindOf.length != size) {
-        throw new InvalidObjectException("a Batch form holds " + size + " tasks");
-      }
+      requireConsistent();
       List<Task<?>> rebuilt = new ArrayList<>(size);
       int next = 0;
       for (int i = 0; i < size; i++) {
@@ -386,6 +386,29 @@ public final class Batch implements Serializable {
           seed,
           backendId,
           new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads));
+    }
+
+    /**
+     * Refuses a form whose parts disagree before anything is allocated for its tasks: their number
+     * is bounded by arrays present in the stream (the kinds, or the arguments).
+     */
+    private void requireConsistent() throws InvalidObjectException {
+      if (functions == null
+          || arities == null
+          || args == null
+          || functions.length == 0
+          || functions.length != arities.length
+          || Arrays.stream(arities).anyMatch(a -> a < 0 || a > 4)
+          || size < 1) {
+        throw new InvalidObjectException("a Batch form is malformed");
+      }
+      boolean counted =
+          kindOf == null
+              ? functions.length == 1 && arities[0] > 0 && (long) size * arities[0] == args.length
+              : kindOf.length == size;
+      if (!counted) {
+        throw new InvalidObjectException("a Batch form holds " + size + " tasks");
+      }
     }
 
     private static Task<?> task(Serializable function, Object[] args, int from, int arity)

@@ -2,6 +2,7 @@ package dev.joblib.spi;
 
 import static dev.joblib.Joblib.delayed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.Fn0;
 import dev.joblib.Fn1;
@@ -11,8 +12,12 @@ import dev.joblib.Task;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +89,41 @@ class BatchFormTest {
     Batch original = new Batch(0, 10, tasks, 99L, "spark", "threads", 1);
 
     assertThat(((Batch) read(write(original))).run().results()).isEqualTo(original.run().results());
+  }
+
+  /** Forged forms (bytes from a shared location or a hostile peer) are refused, not obeyed. */
+  @Test
+  void aFormThatClaimsMoreTasksThanItHoldsIsRefusedBeforeAllocatingThem() throws Exception {
+    Fn0<Integer> one = () -> 1;
+    Fn1<Integer, Integer> same = x -> x;
+    Batch noArgs = new Batch(0, 0, List.of(delayed(one), delayed(one)), 0L, "x", "y", 1);
+    Batch oneArg = new Batch(0, 0, List.of(delayed(same, 1), delayed(same, 2)), 0L, "x", "y", 1);
+
+    for (Object[] forgery :
+        new Object[][] {
+          {noArgs, "size", Integer.MAX_VALUE},
+          {noArgs, "kindOf", null},
+          {oneArg, "size", 3},
+          {oneArg, "arities", new int[] {1, 1}},
+          {oneArg, "args", null},
+          {oneArg, "functions", new Serializable[0]},
+        }) {
+      Object form = formOf((Batch) forgery[0]);
+      Field field = form.getClass().getDeclaredField((String) forgery[1]);
+      field.setAccessible(true);
+      field.set(form, forgery[2]);
+      byte[] bytes = write(form);
+
+      assertThatThrownBy(() -> read(bytes))
+          .as("%s = %s", forgery[1], forgery[2])
+          .isInstanceOf(InvalidObjectException.class);
+    }
+  }
+
+  private static Object formOf(Batch batch) throws Exception {
+    Method writeReplace = Batch.class.getDeclaredMethod("writeReplace");
+    writeReplace.setAccessible(true);
+    return writeReplace.invoke(batch);
   }
 
   private static byte[] write(Object value) throws IOException {

@@ -16,6 +16,10 @@ import org.apache.spark.resource.ResourceInformation;
  * });
  * }</pre>
  *
+ * <p>Spark binds its task context to the thread running the Spark task: call these from the task
+ * itself, not from the threads of a {@code Parallel} call made inside it (read the addresses first
+ * and pass them on).
+ *
  * @since 0.1
  */
 public final class SparkTaskResources {

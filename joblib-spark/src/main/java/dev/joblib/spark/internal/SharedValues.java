@@ -59,6 +59,9 @@ final class SharedValues {
   /** Roots measured below the threshold, held weakly. */
   private final WeakIdentitySet small = new WeakIdentitySet();
 
+  /** Arguments passed to one task so far, not measured, held weakly. */
+  private final WeakIdentitySet seenOnce = new WeakIdentitySet();
+
   /**
    * Creates the serializer of one call.
    *
@@ -109,12 +112,13 @@ final class SharedValues {
    */
   private Batch withSharedArgs(Batch batch, Replacing out) {
     List<Task<?>> tasks = new ArrayList<>(batch.size());
+    Set<Object> shared = sharedArguments(batch);
     boolean replaced = false;
     for (Task<?> task : batch.tasks()) {
       out.writing(task.function());
-      Task<?> shared = withSharedArgs(task);
-      replaced |= shared != task;
-      tasks.add(shared);
+      Task<?> rewritten = shared.isEmpty() ? task : withSharedArgs(task, shared);
+      replaced |= rewritten != task;
+      tasks.add(rewritten);
     }
     return replaced
         ? new Batch(
@@ -146,6 +150,7 @@ final class SharedValues {
     }
     broadcasts.clear();
     small.clear();
+    seenOnce.clear();
   }
 
   static boolean isLargePrimitiveArray(Object obj) {
@@ -273,12 +278,59 @@ final class SharedValues {
     return shared;
   }
 
-  /** The task with its large arguments replaced by their broadcast references. */
-  private Task<?> withSharedArgs(Task<?> task) {
+  /**
+   * The values of {@code batch}'s arguments that several tasks share: an argument, or a part of one
+   * (one level: a field, an element), reached from two of its tasks, or seen in an earlier batch of
+   * the call, or broadcast already. A value of one task only stays inline (broadcasting it would
+   * ship it once all the same, and pin it on the driver and the executors until the call ends); it
+   * is remembered, weakly, in case a later task passes it again. A per-task wrapper around a shared
+   * model is inline, and the model in it is shared.
+   */
+  private Set<Object> sharedArguments(Batch batch) {
+    Map<Object, Integer> uses = new IdentityHashMap<>();
+    for (Task<?> task : batch.tasks()) {
+      for (Object arg : task.args()) {
+        if (candidate(arg)) {
+          uses.merge(arg, 1, Integer::sum);
+          for (Object part : partsOf(arg)) {
+            if (candidate(part)) {
+              uses.merge(part, 1, Integer::sum);
+            }
+          }
+        }
+      }
+    }
+    Set<Object> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+    uses.forEach(
+        (value, count) -> {
+          if (count > 1 || seenOnce.contains(value) || broadcasts.containsKey(value)) {
+            shared.add(value);
+          } else {
+            seenOnce.add(value);
+          }
+        });
+    return shared;
+  }
+
+  private boolean candidate(Object value) {
+    return value != null && !knownSmall(value) && !small.contains(value);
+  }
+
+  /** The task with its large shared arguments replaced by their broadcast references. */
+  private Task<?> withSharedArgs(Task<?> task, Set<Object> sharedArguments) {
     List<Object> args = task.args();
     Object[] replaced = null;
     for (int i = 0; i < args.size(); i++) {
-      Shared shared = shareIfLarge(args.get(i));
+      Object arg = args.get(i);
+      if (!sharedArguments.contains(arg)) {
+        if (candidate(arg)) { // inline, but the shared values in it are replaced by the stream
+          partsOf(arg).stream()
+              .filter(sharedArguments::contains)
+              .forEach(p -> shareIfLarge(p, false));
+        }
+        continue;
+      }
+      Shared shared = shareIfLarge(arg);
       if (shared != null) {
         replaced = replaced != null ? replaced : args.toArray();
         replaced[i] = shared;

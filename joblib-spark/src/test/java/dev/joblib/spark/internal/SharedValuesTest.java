@@ -175,6 +175,35 @@ class SharedValuesTest {
   }
 
   /**
+   * A large argument of one task only is not broadcast: it would cross once all the same, and a
+   * broadcast pins it on the driver and every executor until the call ends (10,000 distinct images
+   * would all stay in memory). Passed again by a later task, it is shared from then on.
+   */
+  @Test
+  void aLargeArgumentOfOneTaskStaysInlineAndIsSharedOnceAnotherTaskPassesIt() throws Exception {
+    SharedValues shared = new SharedValues(jsc()::broadcast);
+    try {
+      Fn1<Map<Integer, String>, Integer> size = Map::size;
+      List<Map<Integer, String>> own = List.of(bigMap(), bigMap(), bigMap());
+      List<Task<?>> tasks = new ArrayList<>();
+      own.forEach(map -> tasks.add(delayed(size, map)));
+      byte[] bytes = shared.write(new Batch(0, 0, tasks, 1L, "spark", "sequential", 1));
+
+      assertThat(shared.broadcastCount()).isZero();
+      assertThat(bytes.length).isGreaterThan(3 * (int) SharedValues.THRESHOLD_BYTES);
+      assertThat(((Batch) Wire.read(bytes, getClass().getClassLoader())).run().results())
+          .containsExactly(own.get(0).size(), own.get(1).size(), own.get(2).size());
+
+      byte[] again =
+          shared.write(new Batch(1, 3, List.of(delayed(size, own.get(0))), 1L, "spark", "s", 1));
+      assertThat(shared.broadcastCount()).isEqualTo(1);
+      assertThat(again.length).isLessThan(20_000);
+    } finally {
+      shared.destroy();
+    }
+  }
+
+  /**
    * A real call on local[2] (executors in this JVM, so a task sees the block manager that holds the
    * broadcasts): a large value captured by every task is broadcast once for all the waves and
    * batches, a small one not at all, and the broadcast is gone once the call ends.
