@@ -261,7 +261,11 @@ public final class Batch implements Serializable {
   }
 
   /**
-   * A batch is only ever read from its {@link Form}; a stream that holds one otherwise is forged.
+   * Refuses the batch's plain form: a batch is only ever read from its {@link Form}, so a stream
+   * that holds one otherwise is forged.
+   *
+   * @param in the stream
+   * @throws InvalidObjectException always
    */
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
     throw new InvalidObjectException("a Batch is read from its compact form only");
