@@ -9,17 +9,32 @@ import java.util.List;
 /**
  * Decides which queued parts go into the next Spark job, so that the results of one job stay under
  * {@code spark.driver.maxResultSize}, and each partition's share of it. It learns the bytes per
- * task from the outcomes that come back and keeps the largest seen. Until the first outcome, a job
- * takes one part (jobs run side by side, so only the first wave pays a job per batch); then a job
- * takes consecutive parts while their expected outcomes, with Spark's per-task overhead, add up to
- * at most half the setting, and a part expected above that is split first. Each partition may send
- * its expected share of the whole setting (at least twice what is expected of it); what sends more
- * is returned as an {@link OversizedOutcome} and run again in smaller parts. With the setting at 0
- * (unlimited) a job takes every queued part, as before.
+ * task from the outcomes that come back and keeps the largest seen (starting from a small guess
+ * when the setting is large). Until the first outcome, a job takes one part (jobs run side by side,
+ * so only the first wave pays a job per batch); then a job takes consecutive parts while their
+ * expected outcomes, with Spark's per-task overhead, add up to at most half the setting, and a part
+ * expected above that is split first. Each partition may send its expected share of the whole
+ * setting (at least twice what is expected of it); what sends more is returned as an {@link
+ * OversizedOutcome} and run again in smaller parts. With the setting at 0 (unlimited) a job takes
+ * every queued part, as before.
  */
 final class JobCutter {
+  /**
+   * From this setting up (Spark's default is 1 GiB), a call starts from a guess of {@link
+   * #GUESSED_BYTES_PER_TASK} instead of waiting for a first outcome: a wave of tiny results is then
+   * one job (probing cost two more jobs and a round trip per call, 1.29x -> 1.47x of a raw RDD at
+   * 10,000 tiny tasks), and a wrong guess is still caught by each partition's share. A smaller
+   * setting says results are large for it: the call measures first.
+   */
+  static final long GUESS_FROM_BYTES = 256L << 20;
+
+  /**
+   * The bytes per task a call starts from when the setting is at least {@link #GUESS_FROM_BYTES}.
+   */
+  static final double GUESSED_BYTES_PER_TASK = 1024;
+
   private final ResultLimit limit;
-  private double bytesPerTask = -1;
+  private double bytesPerTask;
 
   /**
    * Creates the cutter.
@@ -28,6 +43,10 @@ final class JobCutter {
    */
   JobCutter(ResultLimit limit) {
     this.limit = limit;
+    this.bytesPerTask =
+        !limit.unlimited() && limit.maxResultSize() >= GUESS_FROM_BYTES
+            ? GUESSED_BYTES_PER_TASK
+            : -1;
   }
 
   /** Learns from an outcome (or a part's measured sizes): {@code bytes} for {@code tasks} tasks. */
@@ -44,7 +63,7 @@ final class JobCutter {
     }
   }
 
-  /** The bytes per task expected now, or -1 before any outcome. */
+  /** The bytes per task expected now, or -1 before any outcome (and no guess). */
   double bytesPerTask() {
     return bytesPerTask;
   }

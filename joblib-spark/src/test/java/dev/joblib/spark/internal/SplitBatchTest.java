@@ -70,6 +70,19 @@ class SplitBatchTest {
     assertThat(parts).extracting(Part::knownBytes).containsExactly(70L, 60L, 90L);
   }
 
+  /** Spark's default setting (1 GiB): a wave of tiny results is one job from the start. */
+  @Test
+  void underALargeSettingTheFirstJobTakesTheWholeWaveFromAGuess() {
+    JobCutter cutter = new JobCutter(new ResultLimit(1L << 30));
+    ArrayDeque<Part> queue = new ArrayDeque<>();
+    for (int b = 0; b < 4; b++) {
+      queue.add(SplitBatch.of(batch(b, b * 2500, 2500)));
+    }
+
+    assertThat(cutter.nextJob(queue, 100)).hasSize(4);
+    assertThat(cutter.bytesPerTask()).isEqualTo(JobCutter.GUESSED_BYTES_PER_TASK);
+  }
+
   @Test
   void untilAnOutcomeIsSeenEachJobTakesOnePart() {
     JobCutter cutter = new JobCutter(new ResultLimit(MIB));
