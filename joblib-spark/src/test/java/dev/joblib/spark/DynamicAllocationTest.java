@@ -58,8 +58,7 @@ class DynamicAllocationTest {
 
   @BeforeAll
   static void startCluster() {
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
+    LocalSpark.stopAll();
     cluster = StandaloneCluster.start(dir, 8, "5g", Map.of());
     spark =
         cluster
@@ -81,11 +80,6 @@ class DynamicAllocationTest {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @Test

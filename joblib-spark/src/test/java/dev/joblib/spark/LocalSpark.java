@@ -6,6 +6,19 @@ import org.apache.spark.sql.SparkSession;
 final class LocalSpark {
   private LocalSpark() {}
 
+  /** Stops the process's active and default sessions, if any, so a test starts from none. */
+  static void stopAll() {
+    SparkSession.getDefaultSession().foreach(LocalSpark::stop);
+    SparkSession.getActiveSession().foreach(LocalSpark::stop);
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  private static Object stop(SparkSession session) {
+    session.stop();
+    return null;
+  }
+
   static SparkSession start(int cores) {
     return SparkSession.builder()
         .master("local[" + cores + "]")

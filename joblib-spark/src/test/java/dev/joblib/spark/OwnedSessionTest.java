@@ -23,10 +23,7 @@ import org.junit.jupiter.api.Test;
 class OwnedSessionTest {
   @BeforeEach
   void noSessionAround() {
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopAll();
     System.setProperty("spark.master", "local[2]");
     System.setProperty("spark.driver.host", "127.0.0.1");
   }
@@ -35,11 +32,6 @@ class OwnedSessionTest {
   void restore() {
     System.clearProperty("spark.master");
     System.clearProperty("spark.driver.host");
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @Test

@@ -34,8 +34,7 @@ class ResultSizeTest {
 
   @BeforeAll
   static void startSpark() {
-    SparkSession.getActiveSession().foreach(ResultSizeTest::stop);
-    SparkSession.getDefaultSession().foreach(ResultSizeTest::stop);
+    LocalSpark.stopAll();
     spark =
         SparkSession.builder()
             .master("local[2]")
@@ -63,11 +62,6 @@ class ResultSizeTest {
   @AfterAll
   static void stopSpark() {
     spark.stop();
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @BeforeEach

@@ -25,10 +25,7 @@ import org.junit.jupiter.api.Test;
 class SparkConnectTest {
   @BeforeEach
   void noSessionAround() {
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopAll();
     System.setProperty("spark.master", "local[2]");
     System.setProperty("spark.driver.host", "127.0.0.1");
   }
@@ -39,12 +36,7 @@ class SparkConnectTest {
     System.clearProperty("spark.driver.host");
     System.clearProperty("spark.remote");
     System.clearProperty("spark.api.mode");
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
+    LocalSpark.stopAll();
   }
 
   @Test

@@ -21,8 +21,7 @@ class TaskCpusTest {
 
   @BeforeAll
   static void startSpark() {
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
+    LocalSpark.stopAll();
     spark =
         SparkSession.builder()
             .master("local[4]")
@@ -37,11 +36,6 @@ class TaskCpusTest {
   @AfterAll
   static void stopSpark() {
     spark.stop();
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @Test

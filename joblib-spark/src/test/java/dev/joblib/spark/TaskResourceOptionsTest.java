@@ -21,19 +21,13 @@ class TaskResourceOptionsTest {
 
   @BeforeAll
   static void startSpark() {
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
+    LocalSpark.stopAll();
     spark = LocalSpark.start(2);
   }
 
   @AfterAll
   static void stopSpark() {
     spark.stop();
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @Test

@@ -45,8 +45,7 @@ class TaskResourcesClusterTest {
 
   @BeforeAll
   static void startCluster() throws IOException, InterruptedException {
-    SparkSession.getActiveSession().foreach(s -> stop(s));
-    SparkSession.getDefaultSession().foreach(s -> stop(s));
+    LocalSpark.stopAll();
     Path script = dir.resolve("gpus.sh");
     Files.writeString(script, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\"]}'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -77,11 +76,6 @@ class TaskResourcesClusterTest {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  private static Object stop(SparkSession session) {
-    session.stop();
-    return null;
   }
 
   @Test
