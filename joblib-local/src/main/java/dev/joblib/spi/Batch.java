@@ -318,8 +318,10 @@ public final class Batch implements Serializable {
      */
     private final int[] kindOf;
 
-    /** Every task's arguments, one task after the other. */
-    private final Object[] args;
+    /**
+     * Every task's arguments, one task after the other, as {@link BoxedValues#pack} writes them.
+     */
+    private final Object args;
 
     Form(Batch batch) {
       sequence = batch.sequence;
@@ -347,7 +349,7 @@ public final class Batch implements Serializable {
       functions = distinct.toArray(new Serializable[0]);
       arities = arityOf.stream().mapToInt(Integer::intValue).toArray();
       kindOf = oneKind && arities[0] > 0 ? null : kinds; // the kinds count tasks of no argument
-      args = flat.toArray();
+      args = BoxedValues.pack(flat.toArray());
     }
 
     private static int kindOf(
@@ -369,18 +371,19 @@ public final class Batch implements Serializable {
      * @throws InvalidObjectException if the form is inconsistent
      */
     private Object readResolve() throws InvalidObjectException {
-      requireConsistent();
+      Object[] flat = BoxedValues.unpack(args);
+      requireConsistent(flat);
       List<Task<?>> rebuilt = new ArrayList<>(size);
       int next = 0;
       for (int i = 0; i < size; i++) {
         int kind = kindOf == null ? 0 : kindOf[i];
-        if (kind < 0 || kind >= functions.length || next + arities[kind] > args.length) {
+        if (kind < 0 || kind >= functions.length || next + arities[kind] > flat.length) {
           throw new InvalidObjectException("a Batch form does not match its arguments");
         }
-        rebuilt.add(task(functions[kind], args, next, arities[kind]));
+        rebuilt.add(task(functions[kind], flat, next, arities[kind]));
         next += arities[kind];
       }
-      if (next != args.length) {
+      if (next != flat.length) {
         throw new InvalidObjectException("a Batch form has arguments left over");
       }
       return new Batch(
@@ -396,10 +399,9 @@ public final class Batch implements Serializable {
      * Refuses a form whose parts disagree before anything is allocated for its tasks: their number
      * is bounded by arrays present in the stream (the kinds, or the arguments).
      */
-    private void requireConsistent() throws InvalidObjectException {
+    private void requireConsistent(Object[] flat) throws InvalidObjectException {
       if (functions == null
           || arities == null
-          || args == null
           || functions.length == 0
           || functions.length != arities.length
           || Arrays.stream(arities).anyMatch(a -> a < 0 || a > 4)
@@ -408,7 +410,7 @@ public final class Batch implements Serializable {
       }
       boolean counted =
           kindOf == null
-              ? functions.length == 1 && arities[0] > 0 && (long) size * arities[0] == args.length
+              ? functions.length == 1 && arities[0] > 0 && (long) size * arities[0] == flat.length
               : kindOf.length == size;
       if (!counted) {
         throw new InvalidObjectException("a Batch form holds " + size + " tasks");

@@ -1,5 +1,7 @@
 package dev.joblib.spi;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
@@ -39,9 +41,27 @@ public final class BatchOutcome implements Serializable {
 
   private BatchOutcome(
       Batch batch, Object[] results, int failedIndex, Throwable failure, long runNanos) {
-    this.sequence = batch.sequence();
-    this.firstIndex = batch.firstIndex();
-    this.size = batch.size();
+    this(
+        batch.sequence(),
+        batch.firstIndex(),
+        batch.size(),
+        results,
+        failedIndex,
+        failure,
+        runNanos);
+  }
+
+  private BatchOutcome(
+      int sequence,
+      int firstIndex,
+      int size,
+      Object[] results,
+      int failedIndex,
+      Throwable failure,
+      long runNanos) {
+    this.sequence = sequence;
+    this.firstIndex = firstIndex;
+    this.size = size;
     this.results = results;
     this.failedIndex = failedIndex;
     this.failure = failure;
@@ -157,5 +177,94 @@ public final class BatchOutcome implements Serializable {
    */
   public long runNanos() {
     return runNanos;
+  }
+
+  /**
+   * Serializes the outcome in its compact form, {@link Form}.
+   *
+   * @return the form written in place of the outcome
+   */
+  private Object writeReplace() {
+    return new Form(this);
+  }
+
+  /**
+   * Refuses the outcome's plain form: an outcome is only ever read from its {@link Form}, so a
+   * stream that holds one otherwise is forged.
+   *
+   * @param in the stream
+   * @throws InvalidObjectException always
+   */
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a BatchOutcome is read from its compact form only");
+  }
+
+  /**
+   * An outcome as it travels: its results as {@link BoxedValues#pack} writes them (the results of
+   * small tasks, boxed numbers, as one primitive array), checked for consistency when read.
+   */
+  private static final class Form implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link BatchOutcome#sequence()}. */
+    private final int sequence;
+
+    /** See {@link BatchOutcome#firstIndex()}. */
+    private final int firstIndex;
+
+    /** See {@link BatchOutcome#size()}. */
+    private final int size;
+
+    /** The results, packed. */
+    private final Object results;
+
+    /** See {@link BatchOutcome#failedIndex()}. */
+    private final int failedIndex;
+
+    /** See {@link BatchOutcome#failure()}. */
+    private final Throwable failure;
+
+    /** See {@link BatchOutcome#runNanos()}. */
+    private final long runNanos;
+
+    Form(BatchOutcome outcome) {
+      sequence = outcome.sequence;
+      firstIndex = outcome.firstIndex;
+      size = outcome.size;
+      results = BoxedValues.pack(outcome.results);
+      failedIndex = outcome.failedIndex;
+      failure = outcome.failure;
+      runNanos = outcome.runNanos;
+    }
+
+    /**
+     * The outcome again.
+     *
+     * @return the outcome
+     * @throws InvalidObjectException if the form is inconsistent
+     */
+    private Object readResolve() throws InvalidObjectException {
+      Object[] values = BoxedValues.unpack(results);
+      boolean consistent =
+          size >= 1
+              && firstIndex >= 0
+              && (failure == null
+                  ? failedIndex == -1 && values.length == size
+                  : values.length == 0
+                      && failedIndex >= firstIndex
+                      && failedIndex - firstIndex < size);
+      if (!consistent) {
+        throw new InvalidObjectException(
+            "a BatchOutcome form of " + size + " tasks does not match its results or failure");
+      }
+      return new BatchOutcome(
+          sequence,
+          firstIndex,
+          size,
+          failure == null ? values : NO_RESULTS,
+          failedIndex,
+          failure,
+          runNanos);
+    }
   }
 }

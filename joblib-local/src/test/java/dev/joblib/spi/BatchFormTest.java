@@ -44,6 +44,38 @@ class BatchFormTest {
   }
 
   @Test
+  void boxedNumberArgumentsTravelAsOnePrimitiveArrayAndComeBackWithTheirTypes() throws Exception {
+    Fn1<Object, Object> same = x -> x;
+    List<Task<?>> ints = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      ints.add(delayed(same, i));
+    }
+    byte[] packed = write(new Batch(0, 0, ints, 1L, "spark", "threads", 1));
+
+    // 4 bytes per int, where an Integer object costs about 10
+    assertThat(packed.length).isLessThan(4 * 10_000 + 2_000);
+    assertThat(new String(packed, StandardCharsets.ISO_8859_1)).doesNotContain("java.lang.Integer");
+    assertThat(((Batch) read(packed)).run().results())
+        .hasSize(10_000)
+        .element(9_999)
+        .isEqualTo(9_999);
+    for (List<Object> args :
+        List.<List<Object>>of(
+            List.of(1L, Long.MIN_VALUE),
+            List.of(0.5, Double.NaN),
+            List.of(true, false),
+            List.of(1, 2L, 3.0, "4"))) {
+      List<Task<?>> tasks = new ArrayList<>();
+      args.forEach(arg -> tasks.add(delayed(same, arg)));
+
+      assertThat(((Batch) read(write(new Batch(0, 0, tasks, 1L, "x", "y", 1)))).run().results())
+          .containsExactlyElementsOf(args)
+          .extracting(Object::getClass)
+          .containsExactlyElementsOf(args.stream().map(Object::getClass).toList());
+    }
+  }
+
+  @Test
   void mixedFunctionsAndAritiesComeBackInOrderWithTheirNullArguments() throws Exception {
     Fn0<String> constant = () -> "c";
     Fn1<Object, String> show = String::valueOf;
