@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
+import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskContext;
 import dev.joblib.TaskFailedException;
 import java.nio.ByteBuffer;
@@ -214,6 +215,33 @@ class ResultSizeTest {
     assertThat(e.getCause())
         .hasMessageContaining("spark.driver.maxResultSize is 1048576 bytes")
         .hasMessageContaining("task 37 ");
+  }
+
+  @Test
+  void anExceptionLargerThanTheSettingFailsItsTaskWithItsClassAndTheStartOfItsMessage() {
+    String huge = "x".repeat(2 << 20);
+    TaskFailedException e =
+        catchThrowableOfType(
+            TaskFailedException.class,
+            () ->
+                parallel()
+                    .map(
+                        range(64),
+                        i -> {
+                          if (i == 21) {
+                            throw new IllegalStateException("bad input " + huge);
+                          }
+                          return i;
+                        }));
+    assertThat(e).isNotNull();
+    assertThat(e.taskIndex()).isEqualTo(21);
+    assertThat(e.getCause()).isInstanceOf(RemoteTaskException.class);
+    RemoteTaskException cause = (RemoteTaskException) e.getCause();
+    assertThat(cause.remoteClassName()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(cause.remoteMessage()).startsWith("bad input xxx").hasSizeLessThan(64 * 1024);
+    assertThat(cause.getSuppressed())
+        .singleElement()
+        .satisfies(note -> assertThat(note).hasMessageContaining("spark.driver.maxResultSize"));
   }
 
   @Test

@@ -27,6 +27,12 @@ import scala.runtime.AbstractFunction1;
 final class RunBatch extends AbstractFunction1<Iterator<byte[]>, byte[]> implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The most characters of a failure's message sent back when the whole failure is too large. */
+  private static final int MAX_MESSAGE_CHARS = 16 * 1024;
+
+  /** The most stack frames of a failure sent back when the whole failure is too large. */
+  private static final int MAX_FRAMES = 1024;
+
   /** Bytes kept below a share for what wraps the leading tasks' outcome in the marker. */
   private static final long MARKER_SLACK = 1024;
 
@@ -67,8 +73,11 @@ final class RunBatch extends AbstractFunction1<Iterator<byte[]>, byte[]> impleme
   /** The encoded outcome, or what replaces it when it is larger than {@code share} bytes. */
   byte[] withinShare(Batch batch, BatchOutcome outcome, long share) {
     byte[] bytes = encode(batch, outcome);
-    if (bytes.length <= share || !outcome.succeeded()) {
+    if (bytes.length <= share) {
       return bytes;
+    }
+    if (!outcome.succeeded()) {
+      return encode(batch, cutFailure(batch, outcome, bytes.length, share));
     }
     List<Task<?>> tasks = batch.tasks();
     List<Object> results = outcome.results();
@@ -98,6 +107,45 @@ final class RunBatch extends AbstractFunction1<Iterator<byte[]>, byte[]> impleme
       }
     }
     throw new AssertionError("unreachable");
+  }
+
+  /**
+   * The failure of {@code outcome}, which serializes to more than this Spark task's share (a huge
+   * message, a large value held by the exception), as what can go back: the original class name,
+   * the start of its message and its stack trace (at most {@link #MAX_FRAMES} frames), without its
+   * causes, and a note saying so.
+   */
+  static BatchOutcome cutFailure(Batch batch, BatchOutcome outcome, long bytes, long share) {
+    Throwable failure = outcome.failure();
+    String message = failure.getMessage();
+    if (message != null && message.length() > MAX_MESSAGE_CHARS) {
+      message =
+          message.substring(0, MAX_MESSAGE_CHARS)
+              + "... ("
+              + message.length()
+              + " characters in all)";
+    }
+    StackTraceElement[] frames = failure.getStackTrace();
+    RemoteTaskException cut =
+        new RemoteTaskException(
+            failure.getClass().getName(),
+            message,
+            Arrays.copyOf(frames, Math.min(frames.length, MAX_FRAMES)),
+            null);
+    cut.addSuppressed(
+        new JoblibException(
+            "the exception of task "
+                + outcome.failedIndex()
+                + " is "
+                + bytes
+                + " bytes serialized, more than this Spark task may send back ("
+                + share
+                + " bytes of "
+                + ResultLimit.SETTING
+                + "): sent without its causes, its message cut to "
+                + MAX_MESSAGE_CHARS
+                + " characters"));
+    return BatchOutcome.failure(batch, outcome.failedIndex(), cut);
   }
 
   private static OversizedOutcome oversized(

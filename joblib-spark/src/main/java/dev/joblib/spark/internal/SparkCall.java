@@ -223,7 +223,7 @@ final class SparkCall implements BackendCall {
       rdd = rdd.withResources(profile);
     }
     try {
-      submit(rdd, batches, partitions);
+      submit(rdd, batches, partitions, wave);
     } catch (RuntimeException e) {
       taskStarts.forget(wave);
       throw e;
@@ -237,7 +237,7 @@ final class SparkCall implements BackendCall {
     }
   }
 
-  private void submit(RDD<byte[]> rdd, List<Part> batches, List<Object> partitions) {
+  private void submit(RDD<byte[]> rdd, List<Part> batches, List<Object> partitions, String wave) {
     boolean[] delivered = new boolean[batches.size()];
     Function0<BoxedUnit> noResult = () -> BoxedUnit.UNIT;
     sc.<byte[], byte[], BoxedUnit>submitJob(
@@ -253,6 +253,7 @@ final class SparkCall implements BackendCall {
         .onComplete(
             result -> {
               if (result.isFailure()) {
+                taskStarts.forget(wave); // a job that fails before it starts leaves its entry
                 failed(batches, delivered, result.failed().get());
               }
               return BoxedUnit.UNIT;

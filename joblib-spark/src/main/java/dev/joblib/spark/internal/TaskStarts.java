@@ -41,7 +41,7 @@ final class TaskStarts extends SparkListener {
     expected.put(wave, new Wave(sink, batches));
   }
 
-  /** Forgets a job that Spark refused before it started. */
+  /** Forgets a job that Spark refused or that failed before it started (no-op once started). */
   void forget(String wave) {
     expected.remove(wave);
   }
