@@ -3,12 +3,14 @@ package dev.joblib;
 import dev.joblib.internal.CpuCount;
 import dev.joblib.internal.hash.ObjectHasher;
 import dev.joblib.internal.io.CompressorRegistry;
+import dev.joblib.internal.io.LoadFilter;
 import dev.joblib.internal.io.Persistence;
 import dev.joblib.internal.io.ReadConfig;
 import dev.joblib.internal.parallel.CallPlanner;
 import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.Compressor;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
@@ -333,6 +335,25 @@ public final class Joblib {
     Check.notNull(in, "in");
     Check.notNull(options, "options");
     return (T) Persistence.load(in, readConfig(options));
+  }
+
+  /**
+   * Returns the deserialization filter {@code load} applies, for a stream read without {@code load}
+   * (a plug-in's staged results, an application's own {@link java.io.ObjectInputStream}): known
+   * deserialization gadget classes (and relocated copies of them) and proxies are refused, depth,
+   * references and array lengths are bounded by {@code options}, and with an allow-list only the
+   * listed classes and the JDK's value and collection types pass. A JVM-wide filter ({@code
+   * jdk.serialFilter}) is applied too.
+   *
+   * @param options the allow-list and limits; {@link LoadOptions#defaults()} for the deny-list
+   *     alone
+   * @return a new filter, to use for one stream
+   * @throws NullPointerException if {@code options} is null
+   */
+  public static ObjectInputFilter loadFilter(LoadOptions options) {
+    Check.notNull(options, "options");
+    return new LoadFilter(
+        options.allowed(), options.maxDepth(), options.maxReferences(), options.maxArrayLength());
   }
 
   private static ReadConfig readConfig(LoadOptions o) {

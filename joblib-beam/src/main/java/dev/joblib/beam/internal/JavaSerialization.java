@@ -1,5 +1,7 @@
 package dev.joblib.beam.internal;
 
+import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
 import dev.joblib.spi.ArrayBounds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +12,10 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 
-/** Java serialization to and from byte arrays, resolving classes through the context loader. */
+/**
+ * Java serialization to and from byte arrays, resolving classes through the context loader and
+ * reading under the filter of {@code Joblib.load} (array lengths bounded by the bytes present).
+ */
 final class JavaSerialization {
   private JavaSerialization() {}
 
@@ -25,7 +30,9 @@ final class JavaSerialization {
   /** Reads one object; a missing class or corrupt bytes fail with the given description. */
   static Object fromBytes(byte[] bytes, String what) {
     try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-      in.setObjectInputFilter(new ArrayBounds(bytes.length).with(in.getObjectInputFilter()));
+      // Joblib.load's filter (gadget classes refused; it applies the JVM-wide filter too)
+      in.setObjectInputFilter(
+          new ArrayBounds(bytes.length).then(Joblib.loadFilter(LoadOptions.defaults())));
       return in.readObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);

@@ -18,7 +18,7 @@ import org.apache.avro.generic.GenericRecord;
  * serialized results as {@code payload}, or the failing task's index and serialized exception as
  * {@code failedIndex} and {@code error}: errors are data, so a runner never retries them. {@code
  * stopped} marks a batch that was not run, or was interrupted, because an earlier task failed or
- * the call was cancelled.
+ * the call was cancelled. {@code seal} authenticates the other fields ({@link RecordSeal}).
  */
 final class OutcomeRecords {
   static final String SCHEMA_JSON =
@@ -29,7 +29,8 @@ final class OutcomeRecords {
           + "{\"name\":\"payload\",\"type\":[\"null\",\"bytes\"],\"default\":null},"
           + "{\"name\":\"failedIndex\",\"type\":[\"null\",\"long\"],\"default\":null},"
           + "{\"name\":\"error\",\"type\":[\"null\",\"bytes\"],\"default\":null},"
-          + "{\"name\":\"stopped\",\"type\":\"boolean\",\"default\":false}]}";
+          + "{\"name\":\"stopped\",\"type\":\"boolean\",\"default\":false},"
+          + "{\"name\":\"seal\",\"type\":[\"null\",\"bytes\"],\"default\":null}]}";
 
   private OutcomeRecords() {}
 

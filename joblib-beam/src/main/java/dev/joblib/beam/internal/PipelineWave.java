@@ -56,6 +56,7 @@ final class PipelineWave {
   private final String name;
   private final List<Batch> batches;
   private final int parallelism;
+  private final RecordSeal seal = RecordSeal.random();
   private PipelineResult result;
   private StagingDir staging;
   private boolean cancelled;
@@ -258,7 +259,7 @@ final class PipelineWave {
     boolean inProcess = RunnerOptions.runnerName(options).equals("DirectRunner");
     (inProcess ? created : created.apply("Spread", Reshuffle.of()))
         .apply("Unkey", Values.create())
-        .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis)))
+        .apply("Run", ParDo.of(new RunBatchFn(staging.path(), backendId, timeoutMillis, seal)))
         .setCoder(AvroCoder.of(schema))
         .apply(
             "Stage",
@@ -312,6 +313,7 @@ final class PipelineWave {
 
   private List<BatchOutcome> readBack(PipelineOptions options, StagingDir staging, Set<Long> sent) {
     Map<Long, GenericRecord> records = new HashMap<>();
+    int forged = 0;
     try {
       for (MatchResult.Metadata file : staging.files(SUFFIX)) {
         try (ParquetReader<GenericRecord> reader =
@@ -320,12 +322,25 @@ final class PipelineWave {
                 .withConf(new Configuration()) // Parquet 1.14+ leaves it unset for an InputFile
                 .build()) {
           for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
-            records.put((Long) record.get("index"), record);
+            if (seal.isGenuine(record)) {
+              records.put((Long) record.get("index"), record);
+            } else {
+              forged++;
+            }
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the results staged in " + staging, e);
+    }
+    if (forged > 0) {
+      LOG.log(
+          Level.WARNING,
+          forged
+              + " records in "
+              + staging
+              + " were not written by the workers of this pipeline (their seal does not check):"
+              + " ignored, never deserialized");
     }
     List<BatchOutcome> outcomes = new ArrayList<>();
     for (Batch batch : batches) {

@@ -31,16 +31,19 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private final String stagingPath;
   private final String backendId;
   private final long timeoutMillis;
+  private final RecordSeal seal;
   private transient Schema schema;
   private transient StopSignals signals;
 
   /**
    * @param timeoutMillis the per-batch timeout from the moment a batch starts, 0 for none
+   * @param seal what authenticates the records this function writes
    */
-  RunBatchFn(String stagingPath, String backendId, long timeoutMillis) {
+  RunBatchFn(String stagingPath, String backendId, long timeoutMillis, RecordSeal seal) {
     this.stagingPath = stagingPath;
     this.backendId = backendId;
     this.timeoutMillis = timeoutMillis;
+    this.seal = seal;
   }
 
   @Setup
@@ -54,7 +57,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
     KV<Long, byte[]> batch = InOrderTickets.next(stagingPath, element);
     long firstIndex = batch.getKey();
     if (signals.stops(firstIndex)) {
-      out.output(OutcomeRecords.stopped(schema, firstIndex));
+      out.output(seal.seal(OutcomeRecords.stopped(schema, firstIndex)));
       return;
     }
     Watch watch = new Watch(Thread.currentThread(), firstIndex);
@@ -89,7 +92,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
     } else if (record.get("failedIndex") != null) {
       signals.failed((Long) record.get("failedIndex"));
     }
-    out.output(record);
+    out.output(seal.seal(record));
   }
 
   /** Interrupts the batch's thread once a stop marker concerns it. */

@@ -3,11 +3,14 @@ package dev.joblib.beam.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** A batch outcome whose bytes declare a huge array is refused, not allocated. */
+/** Staged bytes are read under bounds and the load filter: hostile streams are refused. */
 class JavaSerializationBoundsTest {
   @Test
   void anArrayLengthTheBytesCannotHoldIsRefused() throws Exception {
@@ -20,6 +23,21 @@ class JavaSerializationBoundsTest {
         .hasMessageContaining("REJECTED");
     byte[] good = JavaSerialization.toBytes(new double[77]);
     assertThat((double[]) JavaSerialization.fromBytes(good, "results")).hasSize(77);
+  }
+
+  @Test
+  void aProxyIsRefusedAsJoblibLoadRefusesIt() throws Exception {
+    Runnable proxy =
+        (Runnable)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Runnable.class},
+                (InvocationHandler & Serializable) (p, method, args) -> null);
+    byte[] data = JavaSerialization.toBytes(proxy);
+
+    assertThatThrownBy(() -> JavaSerialization.fromBytes(data, "results"))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("REJECTED");
   }
 
   static int indexOf(byte[] data, byte[] pattern) {

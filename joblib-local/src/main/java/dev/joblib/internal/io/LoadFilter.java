@@ -12,7 +12,7 @@ import java.util.Map;
  * bounded, and in allow-list mode only listed classes and the JDK's value and collection types
  * pass. A JVM-wide filter, if set, is applied too.
  */
-final class LoadFilter implements ObjectInputFilter {
+public final class LoadFilter implements ObjectInputFilter {
   /** Packages and classes of published deserialization gadget chains (ysoserial and others). */
   private static final List<String> DENIED =
       List.of(
@@ -103,7 +103,15 @@ final class LoadFilter implements ObjectInputFilter {
   private final Map<String, Boolean> verdicts = new HashMap<>();
   private String refused;
 
-  LoadFilter(List<String> allowed, long maxDepth, long maxReferences, long maxArrayLength) {
+  /**
+   * Creates the filter of one load (it remembers its last refusal: one per stream).
+   *
+   * @param allowed the allow-list patterns; empty for deny-list mode
+   * @param maxDepth the deepest nesting admitted
+   * @param maxReferences the most references admitted
+   * @param maxArrayLength the longest array admitted
+   */
+  public LoadFilter(List<String> allowed, long maxDepth, long maxReferences, long maxArrayLength) {
     this.global = ObjectInputFilter.Config.getSerialFilter();
     this.allowed = allowed;
     this.maxDepth = maxDepth;
