@@ -1,6 +1,7 @@
 package dev.joblib.beam.internal;
 
 import dev.joblib.TaskTimeoutException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,14 +20,11 @@ import org.apache.beam.sdk.values.KV;
  */
 final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private static final long serialVersionUID = 1L;
-  private static final long POLL_MILLIS = 200;
-  private static final ScheduledExecutorService WATCHER =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "joblib-beam-stop-watcher");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private static final System.Logger LOG = System.getLogger(RunBatchFn.class.getName());
+  private static final long POLL_MILLIS = StopSignals.FRESH_MILLIS;
+
+  /** Attempts to write a failure marker before giving up on fail-fast for it. */
+  private static final int MARKER_ATTEMPTS = 3;
 
   private final String stagingPath;
   private final String backendId;
@@ -34,6 +32,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private final RecordSeal seal;
   private transient Schema schema;
   private transient StopSignals signals;
+  private transient ScheduledExecutorService watcher;
 
   /**
    * @param timeoutMillis the per-batch timeout from the moment a batch starts, 0 for none
@@ -50,22 +49,37 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   public void setup() {
     schema = OutcomeRecords.schema();
     signals = new StopSignals(stagingPath);
+    watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "joblib-beam-stop-watcher");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Stops this instance's watcher: a runner that discards the function leaks no thread. */
+  @Teardown
+  public void teardown() {
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
   }
 
   @ProcessElement
   public void process(@Element KV<Long, byte[]> element, OutputReceiver<GenericRecord> out) {
     KV<Long, byte[]> batch = InOrderTickets.next(stagingPath, element);
     long firstIndex = batch.getKey();
-    if (signals.stops(firstIndex)) {
+    if (stops(firstIndex)) {
       out.output(seal.seal(OutcomeRecords.stopped(schema, firstIndex)));
       return;
     }
     Watch watch = new Watch(Thread.currentThread(), firstIndex);
     ScheduledFuture<?> polling =
-        WATCHER.scheduleWithFixedDelay(watch, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        watcher.scheduleWithFixedDelay(watch, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     ScheduledFuture<?> clock =
         timeoutMillis > 0
-            ? WATCHER.schedule(watch::timeUp, timeoutMillis, TimeUnit.MILLISECONDS)
+            ? watcher.schedule(watch::timeUp, timeoutMillis, TimeUnit.MILLISECONDS)
             : null;
     GenericRecord record;
     try {
@@ -86,13 +100,55 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
               firstIndex,
               new TaskTimeoutException(
                   (int) firstIndex, backendId, Duration.ofMillis(timeoutMillis)));
-      signals.failed(firstIndex);
+      markFailed(firstIndex);
     } else if (watch.interrupted) {
       record = OutcomeRecords.stopped(schema, firstIndex);
     } else if (record.get("failedIndex") != null) {
-      signals.failed((Long) record.get("failedIndex"));
+      markFailed((Long) record.get("failedIndex"));
     }
     out.output(seal.seal(record));
+  }
+
+  /**
+   * Whether a marker stops the batch at {@code firstIndex}; false when the markers cannot be read
+   * (logged): an unreadable marker folder costs fail-fast only, never the bundle, which the runner
+   * would run again.
+   */
+  private boolean stops(long firstIndex) {
+    try {
+      return signals.stops(firstIndex);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot read the stop markers of " + stagingPath + ": " + e, e);
+      return false;
+    }
+  }
+
+  /**
+   * Writes the failure marker of task {@code index}, trying again a little later on an I/O error (a
+   * transient HDFS or S3 failure); then logs and gives up: the failure itself is in the record,
+   * only stopping the later batches early is lost.
+   */
+  private void markFailed(long index) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        signals.failed(index);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == MARKER_ATTEMPTS) {
+          LOG.log(
+              Level.WARNING,
+              "cannot write the failure marker of task " + index + " in " + stagingPath + ": " + e,
+              e);
+          return;
+        }
+      }
+      try {
+        Thread.sleep(100L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Interrupts the batch's thread once a stop marker concerns it. */
@@ -110,12 +166,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
 
     @Override
     public void run() {
-      boolean stop;
-      try {
-        stop = signals.stops(firstIndex);
-      } catch (RuntimeException e) {
-        return; // an unreadable marker folder only costs fail-fast, the batch's result is kept
-      }
+      boolean stop = stops(firstIndex);
       synchronized (this) {
         if (stop && !ended && !interrupted) {
           interrupted = true;

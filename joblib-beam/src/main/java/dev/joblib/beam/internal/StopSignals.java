@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -30,6 +32,20 @@ final class StopSignals {
   private static final String FAILED = "failed-";
   private static final String CANCELLED = "cancelled";
 
+  /** How long a listing of the markers answers for, in this JVM. */
+  static final long FRESH_MILLIS = 200;
+
+  /** The latest listing per staging directory in this JVM (a few: one per running pipeline). */
+  private static final Map<String, Listing> RECENT =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
+          return size() > 64;
+        }
+      };
+
+  private record Listing(long atNanos, OptionalLong lowest) {}
+
   private final String stagingPath;
   private final ResourceId folder;
 
@@ -43,15 +59,49 @@ final class StopSignals {
   /** Records that the task at {@code index} failed. */
   void failed(long index) {
     write(FAILED + index);
+    learned(index);
   }
 
   /** Records that the caller cancelled the call: every batch stops. */
   void cancelled() {
     write(CANCELLED);
+    learned(-1);
   }
 
-  /** The lowest task index a marker names (-1 for a cancel), or empty when there is none. */
+  /**
+   * The lowest task index a marker names (-1 for a cancel), or empty when there is none: listed at
+   * most once per {@link #FRESH_MILLIS} per staging directory and JVM, whatever the number of
+   * batches that ask.
+   */
   OptionalLong lowestStop() {
+    synchronized (RECENT) {
+      Listing recent = RECENT.get(stagingPath);
+      if (recent != null && System.nanoTime() - recent.atNanos < FRESH_MILLIS * 1_000_000) {
+        return recent.lowest;
+      }
+    }
+    OptionalLong lowest = list();
+    remember(lowest);
+    return lowest;
+  }
+
+  private void remember(OptionalLong lowest) {
+    synchronized (RECENT) {
+      RECENT.put(stagingPath, new Listing(System.nanoTime(), lowest));
+    }
+  }
+
+  /** After this JVM wrote a marker: what it knows now, without waiting for the next listing. */
+  private void learned(long index) {
+    synchronized (RECENT) {
+      Listing recent = RECENT.get(stagingPath);
+      if (recent != null && (recent.lowest.isEmpty() || recent.lowest.getAsLong() > index)) {
+        RECENT.put(stagingPath, new Listing(recent.atNanos, OptionalLong.of(index)));
+      }
+    }
+  }
+
+  private OptionalLong list() {
     try {
       String glob = folder.resolve("*", StandardResolveOptions.RESOLVE_FILE).toString();
       MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
