@@ -83,6 +83,31 @@ class BeamRunnerFailureTest {
   }
 
   @Test
+  void aLocalTempLocationIsRefusedBeforeAnyTaskRunsWhenTheFlinkMasterIsAnotherMachine() {
+    Probe probe = Probe.create();
+    try (BeamBackend beam =
+        BeamBackend.of(
+            "--runner=FlinkRunner",
+            "--flinkMaster=flink-jobmanager.invalid:8081",
+            "--tempLocation=" + temp)) {
+      IllegalArgumentException e =
+          catchThrowableOfType(
+              IllegalArgumentException.class,
+              () ->
+                  Parallel.create()
+                      .backend(beam)
+                      .map(BeamBackendTest.range(4), x -> ran(probe, x)));
+
+      assertThat(e)
+          .hasMessageContaining("tempLocation")
+          .hasMessageContaining("'" + temp + "'")
+          .hasMessageContaining("flinkMaster=flink-jobmanager.invalid:8081")
+          .hasMessageContaining("hdfs://");
+    }
+    assertThat(probe.count("ran-")).as("tasks run").isZero();
+  }
+
+  @Test
   void
       anUnreachableFlinkMasterFailsWithTheAddressAndTheConnectionErrorThenTheBackendServesTheNextCall()
           throws Exception {

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.util.common.ReflectHelpers;
 public final class RunnerOptions {
   private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
   private static final String FLINK_OPTIONS = "org.apache.beam.runners.flink.FlinkPipelineOptions";
+  private static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
@@ -53,6 +54,40 @@ public final class RunnerOptions {
       return "flinkMaster=" + get(options, FLINK_OPTIONS, "getFlinkMaster");
     }
     return "";
+  }
+
+  /**
+   * Where the runner runs its workers when that is another machine: the Flink runner's {@code
+   * flinkMaster} and the Spark runner's {@code sparkMaster} unless local or on a loopback address,
+   * and Dataflow; null for a runner in this JVM or on this machine (and for runners joblib does not
+   * know).
+   */
+  static String remoteTarget(PipelineOptions options) {
+    switch (runnerName(options)) {
+      case "FlinkRunner":
+        String flink = String.valueOf(get(options, FLINK_OPTIONS, "getFlinkMaster"));
+        return flink.startsWith("[") || onThisMachine(flink) ? null : "flinkMaster=" + flink;
+      case "SparkRunner":
+        String spark = String.valueOf(get(options, SPARK_OPTIONS, "getSparkMaster"));
+        return spark.startsWith("local") || onThisMachine(spark) ? null : "sparkMaster=" + spark;
+      case "DataflowRunner":
+        return "Dataflow";
+      default:
+        return null;
+    }
+  }
+
+  /** Whether a master address ({@code host:port}, {@code scheme://host:port/...}) is loopback. */
+  private static boolean onThisMachine(String master) {
+    String rest = master.contains("://") ? master.substring(master.indexOf("://") + 3) : master;
+    String host =
+        rest.startsWith("[")
+            ? rest.substring(1, Math.max(1, rest.indexOf(']')))
+            : rest.split("[:/]", 2)[0];
+    return host.equals("localhost")
+        || host.startsWith("127.")
+        || host.equals("::1")
+        || host.equals("0:0:0:0:0:0:0:1");
   }
 
   /**

@@ -62,11 +62,12 @@ final class StagingDir {
 
   /**
    * Refuses, before any task runs, a temp location that cannot hold a staging directory: a local
-   * regular file (or a path under one), a local directory that cannot be written, or a location on
-   * a file system ({@code hdfs://}, {@code s3://}, ...) that no Beam file system module on the
-   * class path serves with these options. A non-local location is not contacted here: that it
-   * answers and can be written is found when a pipeline's staging directory is created, and a
-   * failure then is the backend's ({@link dev.joblib.BackendFailedException}), not bad input.
+   * regular file (or a path under one), a local directory that cannot be written, a local path when
+   * the runner's workers run on other machines, or a location on a file system ({@code hdfs://},
+   * {@code s3://}, ...) that no Beam file system module on the class path serves with these
+   * options. A non-local location is not contacted here: that it answers and can be written is
+   * found when a pipeline's staging directory is created, and a failure then is the backend's
+   * ({@link dev.joblib.BackendFailedException}), not bad input.
    *
    * @throws IllegalArgumentException naming the option and its value
    */
@@ -86,6 +87,19 @@ final class StagingDir {
     if (path == null) {
       requireFileSystem(backendId, location);
       return;
+    }
+    String remote = RunnerOptions.remoteTarget(options);
+    if (remote != null) {
+      throw refused(
+          backendId,
+          location,
+          "it is local to this machine, but "
+              + RunnerOptions.runnerName(options)
+              + " runs its workers elsewhere ("
+              + remote
+              + "), which cannot write it: use a location every worker and this process share"
+              + " (hdfs://, s3://, gs://)",
+          null);
     }
     Path existing = path.toAbsolutePath();
     while (existing != null && !Files.exists(existing)) {
