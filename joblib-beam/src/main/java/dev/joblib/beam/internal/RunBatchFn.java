@@ -3,10 +3,14 @@ package dev.joblib.beam.internal;
 import dev.joblib.TaskTimeoutException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -14,14 +18,23 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * The ParDo of a joblib pipeline: runs one serialized batch per element and never throws (task
- * failures are data). While a batch runs, a watcher polls the {@link StopSignals} and interrupts it
- * when a sibling failed at an earlier task or the caller cancelled, and a clock interrupts it when
- * it runs past the call's timeout (counted from its real start, not from the pipeline's).
+ * failures are data). A batch runs on a task thread of the instance; while it runs, a watcher polls
+ * the {@link StopSignals} and interrupts it when a sibling failed at an earlier task or the caller
+ * cancelled, and a clock interrupts it when it runs past the call's timeout (counted from its real
+ * start, not from the pipeline's). A batch whose task ignores that interrupt ends {@link
+ * #ABANDON_AFTER_MILLIS} later with a timeout all the same; its thread is left to finish, as a
+ * thread pool would leave it.
  */
 final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(RunBatchFn.class.getName());
   private static final long POLL_MILLIS = StopSignals.FRESH_MILLIS;
+
+  /**
+   * How long past its timeout a batch's task may take to answer the interrupt before the batch ends
+   * without it.
+   */
+  private static final long ABANDON_AFTER_MILLIS = 2_000;
 
   /** Attempts to write a failure marker before giving up on fail-fast for it. */
   private static final int MARKER_ATTEMPTS = 3;
@@ -33,6 +46,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   private transient Schema schema;
   private transient StopSignals signals;
   private transient ScheduledExecutorService watcher;
+  private transient ExecutorService tasks;
 
   /**
    * @param timeoutMillis the per-batch timeout from the moment a batch starts, 0 for none
@@ -56,13 +70,26 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
               thread.setDaemon(true);
               return thread;
             });
+    tasks =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "joblib-beam-task");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
-  /** Stops this instance's watcher: a runner that discards the function leaks no thread. */
+  /**
+   * Stops this instance's threads: a runner that discards the function leaks none (but a task that
+   * ignores interrupts).
+   */
   @Teardown
   public void teardown() {
     if (watcher != null) {
       watcher.shutdownNow();
+    }
+    if (tasks != null) {
+      tasks.shutdownNow();
     }
   }
 
@@ -74,6 +101,35 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
       out.output(seal.seal(OutcomeRecords.stopped(schema, firstIndex)));
       return;
     }
+    byte[] bytes = batch.getValue();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Future<GenericRecord> running = tasks.submit(() -> runWatched(firstIndex, bytes, loader));
+    GenericRecord record;
+    try {
+      record =
+          timeoutMillis > 0
+              ? running.get(timeoutMillis + ABANDON_AFTER_MILLIS, TimeUnit.MILLISECONDS)
+              : running.get();
+    } catch (TimeoutException ignoresInterrupts) {
+      // the clock interrupted the task, which goes on: the batch ends here, its thread is left to
+      // finish (as a thread pool would), and the call fails by timeout
+      record = timedOut(firstIndex);
+    } catch (InterruptedException e) { // the runner cancels the bundle
+      running.cancel(true);
+      Thread.currentThread().interrupt();
+      record = OutcomeRecords.stopped(schema, firstIndex);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the batch at task " + firstIndex + " broke", e.getCause());
+    }
+    out.output(seal.seal(record));
+  }
+
+  /**
+   * On a task thread: runs the batch while the watcher interrupts it once a stop marker concerns it
+   * or its timeout passes (counted from this start).
+   */
+  private GenericRecord runWatched(long firstIndex, byte[] bytes, ClassLoader loader) {
+    Thread.currentThread().setContextClassLoader(loader);
     Watch watch = new Watch(Thread.currentThread(), firstIndex);
     ScheduledFuture<?> polling =
         watcher.scheduleWithFixedDelay(watch, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -83,7 +139,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
             : null;
     GenericRecord record;
     try {
-      record = OutcomeRecords.runToRecord(schema, firstIndex, batch.getValue());
+      record = OutcomeRecords.runToRecord(schema, firstIndex, bytes);
     } finally {
       polling.cancel(false);
       if (clock != null) {
@@ -92,21 +148,25 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
       watch.end();
     }
     if (watch.timedOut) {
-      // as Parallel does on other backends: the batch's first task is named
-      record =
-          OutcomeRecords.failure(
-              schema,
-              firstIndex,
-              firstIndex,
-              new TaskTimeoutException(
-                  (int) firstIndex, backendId, Duration.ofMillis(timeoutMillis)));
-      markFailed(firstIndex);
-    } else if (watch.interrupted) {
-      record = OutcomeRecords.stopped(schema, firstIndex);
-    } else if (record.get("failedIndex") != null) {
+      return timedOut(firstIndex);
+    }
+    if (watch.interrupted) {
+      return OutcomeRecords.stopped(schema, firstIndex);
+    }
+    if (record.get("failedIndex") != null) {
       markFailed((Long) record.get("failedIndex"));
     }
-    out.output(seal.seal(record));
+    return record;
+  }
+
+  /** The record of a batch past its timeout; as other backends do, it names its first task. */
+  private GenericRecord timedOut(long firstIndex) {
+    markFailed(firstIndex);
+    return OutcomeRecords.failure(
+        schema,
+        firstIndex,
+        firstIndex,
+        new TaskTimeoutException((int) firstIndex, backendId, Duration.ofMillis(timeoutMillis)));
   }
 
   /**
