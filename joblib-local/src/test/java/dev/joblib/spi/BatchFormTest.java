@@ -158,7 +158,7 @@ class BatchFormTest {
     return writeReplace.invoke(batch);
   }
 
-  private static byte[] write(Object value) throws IOException {
+  static byte[] write(Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
@@ -166,7 +166,7 @@ class BatchFormTest {
     return bytes.toByteArray();
   }
 
-  private static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+  static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       return in.readObject();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
@@ -63,20 +64,16 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
   public void setup() {
     schema = OutcomeRecords.schema();
     signals = new StopSignals(stagingPath);
-    watcher =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "joblib-beam-stop-watcher");
-              thread.setDaemon(true);
-              return thread;
-            });
-    tasks =
-        Executors.newCachedThreadPool(
-            runnable -> {
-              Thread thread = new Thread(runnable, "joblib-beam-task");
-              thread.setDaemon(true);
-              return thread;
-            });
+    watcher = Executors.newSingleThreadScheduledExecutor(daemons("joblib-beam-stop-watcher"));
+    tasks = Executors.newCachedThreadPool(daemons("joblib-beam-task"));
+  }
+
+  private static ThreadFactory daemons(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /**

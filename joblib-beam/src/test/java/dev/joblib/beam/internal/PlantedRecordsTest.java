@@ -55,13 +55,7 @@ class PlantedRecordsTest {
 
   /** Writes, next to the batch's own output, a record for task {@code index} with a payload. */
   private static void plant(Path tempLocation, int index) throws IOException {
-    Path staging;
-    try (Stream<Path> dirs = Files.list(tempLocation)) {
-      staging =
-          dirs.filter(d -> d.getFileName().toString().startsWith("joblib-beam-"))
-              .findFirst()
-              .orElseThrow();
-    }
+    Path staging = stagingUnder(tempLocation);
     Schema schema = OutcomeRecords.schema();
     GenericRecord record = new GenericData.Record(schema);
     record.put("index", (long) index);
@@ -81,6 +75,15 @@ class PlantedRecordsTest {
             .withSchema(schema)
             .build()) {
       writer.write(record);
+    }
+  }
+
+  /** The staging directory of the pipeline running under {@code tempLocation}. */
+  static Path stagingUnder(Path tempLocation) throws IOException {
+    try (Stream<Path> dirs = Files.list(tempLocation)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("joblib-beam-"))
+          .findFirst()
+          .orElseThrow();
     }
   }
 

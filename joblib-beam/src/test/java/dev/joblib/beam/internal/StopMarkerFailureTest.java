@@ -10,7 +10,6 @@ import dev.joblib.beam.BeamBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,15 +47,9 @@ class StopMarkerFailureTest {
 
   /** A plain file where the marker folder goes: every marker write and listing fails. */
   private static void blockTheMarkerFolder(Path tempLocation) throws Exception {
-    try (Stream<Path> dirs = Files.list(tempLocation)) {
-      Path staging =
-          dirs.filter(d -> d.getFileName().toString().startsWith("joblib-beam-"))
-              .findFirst()
-              .orElseThrow();
-      Path stop = staging.resolve(StopSignals.FOLDER);
-      if (!Files.exists(stop)) {
-        Files.writeString(stop, "not a folder");
-      }
+    Path stop = PlantedRecordsTest.stagingUnder(tempLocation).resolve(StopSignals.FOLDER);
+    if (!Files.exists(stop)) {
+      Files.writeString(stop, "not a folder");
     }
   }
 }
