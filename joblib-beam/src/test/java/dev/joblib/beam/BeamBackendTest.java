@@ -169,6 +169,19 @@ class BeamBackendTest {
   }
 
   @Test
+  void nJobsForARunnerWhoseParallelismJoblibCannotSetIsRefusedNamingTheRunner() {
+    Map<String, String> crashing = Map.of("runner", "org.apache.beam.sdk.testing.CrashingRunner");
+    BeamBackendProvider provider = new BeamBackendProvider();
+
+    assertThatThrownBy(() -> provider.create(new dev.joblib.spi.BackendSpec(8, crashing, 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nJobs: 8")
+        .hasMessageContaining("CrashingRunner");
+    assertThat(provider.create(new dev.joblib.spi.BackendSpec(-1, crashing, 0)).nJobs())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
   void anUnknownOptionIsRefusedWithItsName() {
     assertThatThrownBy(
             () ->

@@ -28,7 +28,8 @@ public final class BeamBackendProvider implements ParallelBackendProvider {
    * {@inheritDoc}
    *
    * @throws IllegalArgumentException if an option is not a Beam pipeline option known on the class
-   *     path, or its value is not valid
+   *     path, or its value is not valid, or nJobs is set for a runner whose parallelism joblib
+   *     cannot set
    */
   @Override
   public ParallelBackend create(BackendSpec spec) {
@@ -43,7 +44,16 @@ public final class BeamBackendProvider implements ParallelBackendProvider {
     if (spec.nJobs() != -1) {
       int runner = RunnerOptions.parallelism(options);
       int wanted = spec.nJobs() > 0 ? spec.nJobs() : Math.max(runner + 1 + spec.nJobs(), 1);
-      RunnerOptions.setParallelism(options, wanted);
+      if (!RunnerOptions.setParallelism(options, wanted)) {
+        throw new IllegalArgumentException(
+            "nJobs: "
+                + spec.nJobs()
+                + " cannot be applied on the "
+                + RunnerOptions.runnerName(options)
+                + ": joblib sets the parallelism of the DirectRunner (targetParallelism) and of the"
+                + " Flink runner (parallelism) only; leave nJobs at -1 and size this runner with its"
+                + " own options (such as sparkMaster=local[N], or Dataflow's maxNumWorkers)");
+      }
     }
     return BeamBackend.of(options);
   }
