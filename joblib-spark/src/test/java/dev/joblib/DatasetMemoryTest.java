@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -224,6 +227,71 @@ class DatasetMemoryTest {
     // both read the one published entry (a loser reads the winner's files)
     assertThat(Path.of(URI.create(line(outA, "files ").split(",")[0]))).startsWith(entries.get(0));
     assertThat(Path.of(URI.create(line(outB, "files ").split(",")[0]))).startsWith(entries.get(0));
+  }
+
+  private static final String WORK =
+      """
+      package gen;
+
+      import dev.joblib.Fn1;
+      import org.apache.spark.sql.Dataset;
+      import org.apache.spark.sql.Row;
+
+      public class Work {
+        public static Dataset<Row> f(Dataset<Row> in) {
+          return BODY;
+        }
+
+        public static Fn1<Dataset<Row>, Dataset<Row>> ref() {
+          return Work::f;
+        }
+      }
+      """;
+
+  /** Compiles a version of {@code gen.Work} and returns its cached function. */
+  private Fn1<Dataset<Row>, Dataset<Row>> compile(String name, String body) throws Exception {
+    Path src = dir.resolve(name + "-src/gen/Work.java");
+    Path out = Files.createDirectories(dir.resolve(name + "-classes"));
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, WORK.replace("BODY", body));
+    int status =
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-classpath",
+                System.getProperty("java.class.path"),
+                "-d",
+                out.toString(),
+                src.toString());
+    assertThat(status).as("javac exit status").isZero();
+    @SuppressWarnings("resource") // kept open: the loaded function is used after this method
+    URLClassLoader loader =
+        new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader());
+    @SuppressWarnings("unchecked")
+    Fn1<Dataset<Row>, Dataset<Row>> fn =
+        (Fn1<Dataset<Row>, Dataset<Row>>)
+            loader.loadClass("gen.Work").getMethod("ref").invoke(null);
+    return fn;
+  }
+
+  @Test
+  void editingTheFunctionsBytecodeMisses() throws Exception {
+    Memory memory = Memory.at(cache);
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> v1 =
+        memory.cache(compile("v1", "in.groupBy(\"k\").count().orderBy(\"k\")"));
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> v2 =
+        memory.cache(compile("v2", "in.groupBy(\"k\").max(\"v\").orderBy(\"k\")"));
+    assertThat(v1.functionId()).isEqualTo("gen.Work/f").isEqualTo(v2.functionId());
+
+    List<Row> counts = v1.apply(read()).collectAsList();
+    assertThat(v1.isCached(read())).isTrue();
+    assertThat(v2.isCached(read())).isFalse();
+    List<Row> maxima = v2.apply(read()).collectAsList();
+    assertThat(maxima).isNotEqualTo(counts);
+    assertThat(maxima.get(0).getLong(1)).isEqualTo(994L); // the largest v with v % 7 == 0
+    assertThat(v2.isCached(read())).isTrue();
   }
 
   private static Process child(String... args) throws IOException {

@@ -348,11 +348,12 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
 
   /**
    * The bytes of a value codec's files in an entry: an entry directory with no subdirectory (its
-   * link count says so on Unix, without a listing) has none.
+   * link count says so on most Unix file systems, without a listing) has none.
    */
   private long codecFiles(Path dir) throws IOException {
     try {
-      if (Files.getAttribute(dir, "unix:nlink") instanceof Integer links && links <= 2) {
+      // 2 links: the entry and its "." (ext4, xfs, tmpfs); btrfs reports 1 for any directory
+      if (Files.getAttribute(dir, "unix:nlink") instanceof Integer links && links == 2) {
         return 0;
       }
     } catch (UnsupportedOperationException | IllegalArgumentException e) {

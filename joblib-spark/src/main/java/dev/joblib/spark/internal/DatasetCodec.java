@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -46,7 +47,11 @@ public final class DatasetCodec implements ValueCodec {
   static final String MANIFEST = "parquet-manifest.txt";
 
   /** Creates the codec; called by {@link java.util.ServiceLoader}. */
-  public DatasetCodec() {}
+  public DatasetCodec() {
+    Objects.requireNonNull(DATASET); // without Spark, fails here: ServiceLoader skips the codec
+  }
+
+  private static final Class<?> DATASET = Dataset.class;
 
   @Override
   public String id() {
@@ -70,7 +75,7 @@ public final class DatasetCodec implements ValueCodec {
     Path data = new Path(new Path(directory), DATA);
     try {
       dataset.write().mode(SaveMode.ErrorIfExists).parquet(data.toString());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's checked exceptions (AnalysisException) come unchecked
       throw new IOException("cannot write the Dataset as Parquet to " + data + ": " + e, e);
     }
     Configuration conf = dataset.sparkSession().sparkContext().hadoopConfiguration();

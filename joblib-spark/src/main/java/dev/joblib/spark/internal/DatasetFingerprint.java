@@ -4,6 +4,7 @@ import dev.joblib.spi.ArgumentFingerprint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,11 @@ import scala.runtime.BoxedUnit;
  */
 public final class DatasetFingerprint implements ArgumentFingerprint {
   /** Creates the plug-in; called by {@link java.util.ServiceLoader}. */
-  public DatasetFingerprint() {}
+  public DatasetFingerprint() {
+    Objects.requireNonNull(DATASET); // without Spark, fails here: ServiceLoader skips the plug-in
+  }
+
+  private static final Class<?> DATASET = Dataset.class;
 
   @Override
   public boolean accepts(Object argument) {
