@@ -196,6 +196,26 @@ class DatasetMemoryTest {
   }
 
   @Test
+  void maxBytesCountsTheParquetFilesOfDatasetEntries() throws IOException {
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> probe =
+        Memory.at(dir.resolve("probe")).cache(DatasetFunctions::totals);
+    probe.apply(read());
+    long oneEntry;
+    try (Stream<Path> files = Files.walk(dir.resolve("probe/joblib"))) {
+      oneEntry = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    // room for one entry and a half: the second entry's publication evicts the first
+    Memory memory = Memory.builder().location(cache).maxBytes(oneEntry * 3 / 2).build();
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> totals = memory.cache(DatasetFunctions::totals);
+    totals.apply(read().filter("v < 500"));
+    totals.apply(read());
+    assertThat(entries()).hasSize(1);
+    assertThat(totals.isCached(read())).isTrue();
+    memory.clear();
+    assertThat(cache.resolve("joblib")).doesNotExist();
+  }
+
+  @Test
   void aResultComputedInOneJvmIsReadInAnotherWithItsOwnSession() throws Exception {
     MemorizedFn1<Dataset<Row>, Dataset<Row>> totals =
         Memory.at(cache).cache(DatasetFunctions::totals);
