@@ -31,6 +31,7 @@ public final class Examples {
     JOBS.put("dump-load", DumpLoad::main);
     JOBS.put("prefer", PreferAndCpuCount::main);
     JOBS.put("memory-verbose", MemoryVerbose::main);
+    JOBS.put("features", Features::main);
   }
 
   private Examples() {}

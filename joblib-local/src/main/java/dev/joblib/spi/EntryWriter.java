@@ -30,6 +30,28 @@ public interface EntryWriter {
   }
 
   /**
+   * Tells whether this output comes with files of its own (a {@link ValueCodec}'s), which {@link
+   * #writeFiles} writes into the entry's directory. A store that cannot keep them throws {@link
+   * UnsupportedOperationException} from {@link StoreBackend#publish}.
+   *
+   * @return false by default
+   */
+  default boolean writesFiles() {
+    return false;
+  }
+
+  /**
+   * Writes the output's own files into the entry's temporary directory, before {@link #writeTo};
+   * the store publishes them with the entry, atomically, and counts them in the entry's size.
+   * Called only when {@link #writesFiles()} is true.
+   *
+   * @param directory the entry's temporary directory as a URI a Hadoop file system (or {@code
+   *     java.nio.file}) understands; it exists
+   * @throws IOException if writing fails; nothing is published then
+   */
+  default void writeFiles(java.net.URI directory) throws IOException {}
+
+  /**
    * Returns a writer of a region of an array, with its {@link #length()} known.
    *
    * @param bytes the array, never null; not copied, so it must not change until published

@@ -68,6 +68,16 @@ public interface StoredEntry {
   Optional<Path> localOutputFile();
 
   /**
+   * Returns the entry's directory, holding the files an {@link EntryWriter#writeFiles} wrote, for
+   * stores that keep entries as directories. Other stores return empty.
+   *
+   * @return the directory's URI, or empty
+   */
+  default Optional<java.net.URI> directory() {
+    return Optional.empty();
+  }
+
+  /**
    * Reads the metadata published with the entry (the bytes of its {@code metadata.json}).
    *
    * @return the metadata, or empty if the store has none for this entry

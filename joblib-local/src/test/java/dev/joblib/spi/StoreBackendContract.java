@@ -99,6 +99,34 @@ public abstract class StoreBackendContract {
   }
 
   /**
+   * Writes a file into the directory a store hands to {@link EntryWriter#writeFiles}, as a value
+   * codec would. The default writes through {@code java.nio.file} (a {@code file:} URI); a store on
+   * another file system overrides this and {@link #readFile}.
+   *
+   * @param directory the entry's temporary directory
+   * @param name the file's path relative to it, with {@code '/'}
+   * @param content the bytes
+   * @throws IOException if it cannot be written
+   */
+  protected void writeFile(java.net.URI directory, String name, byte[] content) throws IOException {
+    java.nio.file.Path file = java.nio.file.Path.of(directory).resolve(name);
+    java.nio.file.Files.createDirectories(file.getParent());
+    java.nio.file.Files.write(file, content);
+  }
+
+  /**
+   * Reads a file from a published entry's directory ({@link StoredEntry#directory()}).
+   *
+   * @param directory the entry's directory
+   * @param name the file's path relative to it
+   * @return its bytes
+   * @throws IOException if it cannot be read
+   */
+  protected byte[] readFile(java.net.URI directory, String name) throws IOException {
+    return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(directory).resolve(name));
+  }
+
+  /**
    * Returns the store of the running test.
    *
    * @return the store
@@ -217,6 +245,60 @@ public abstract class StoreBackendContract {
     store.deleteFunction(FN);
     store.clear();
     assertThat(store.get(key)).isEmpty();
+  }
+
+  /** An output that writes a codec's file into the entry's directory before its bytes. */
+  private EntryWriter withFile(byte[] output, byte[] file, EntryKey key) {
+    return new EntryWriter() {
+      @Override
+      public void writeTo(java.io.OutputStream out) throws IOException {
+        out.write(output);
+      }
+
+      @Override
+      public boolean writesFiles() {
+        return true;
+      }
+
+      @Override
+      public void writeFiles(java.net.URI directory) throws IOException {
+        writeFile(directory, "data/part-0", file);
+        assertThat(store.get(key)).as("the entry while its files are written").isEmpty();
+      }
+    };
+  }
+
+  @Test
+  void anOutputWithFilesPublishesThemInsideTheEntryOrIsRefused() throws IOException {
+    EntryKey key = key(FN, 40);
+    byte[] file = pattern(5_000, 4);
+    boolean published;
+    try {
+      published = store.publish(key, withFile(bytes("codec"), file, key), bytes("{}"));
+    } catch (UnsupportedOperationException e) {
+      // a store that keeps entries as objects, not directories, refuses and publishes nothing
+      assertThat(store.get(key)).isEmpty();
+      assertThat(listAll()).isEmpty();
+      return;
+    }
+    assertThat(published).isTrue();
+    StoredEntry entry = store.get(key).orElseThrow();
+    assertThat(entry.readOutput()).isEqualTo(bytes("codec"));
+    assertThat(readFile(entry.directory().orElseThrow(), "data/part-0")).isEqualTo(file);
+    assertThat(listAll())
+        .singleElement()
+        .satisfies(i -> assertThat(i.sizeBytes()).isGreaterThanOrEqualTo(5_000L + 5 + 2));
+
+    // a second writer of the key loses: the first entry's files stay, the loser's are gone
+    assertThat(store.publish(key, withFile(bytes("other"), pattern(7, 5), key), bytes("{}")))
+        .isFalse();
+    assertThat(readFile(store.get(key).orElseThrow().directory().orElseThrow(), "data/part-0"))
+        .isEqualTo(file);
+    assertThat(keys(listAll())).containsExactly(key);
+
+    assertThat(store.delete(key)).isTrue();
+    assertThat(store.get(key)).isEmpty();
+    assertThat(listAll()).isEmpty();
   }
 
   @Test

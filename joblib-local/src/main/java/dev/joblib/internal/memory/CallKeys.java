@@ -78,7 +78,7 @@ final class CallKeys implements Serializable {
     parts.add(identity.codeHash());
     parts.add(identity.capturedHash());
     for (int i = 0; i < args.length; i++) {
-      parts.add(Arrays.binarySearch(ignored, i) >= 0 ? IGNORED : args[i]);
+      parts.add(Arrays.binarySearch(ignored, i) >= 0 ? IGNORED : fingerprint(args[i], i));
     }
     String argsId;
     try {
@@ -93,5 +93,24 @@ final class CallKeys implements Serializable {
           e);
     }
     return new EntryKey(identity.functionId(), argsId);
+  }
+
+  private Object fingerprint(Object arg, int position) {
+    try {
+      return ValuePlugins.keyOf(arg);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot key argument "
+              + position
+              + " of "
+              + identity.displayName()
+              + ": "
+              + e.getMessage()
+              + "; to cache the call anyway, leave the argument out of the key with ignore("
+              + position
+              + ") and pass an argument that names its content instead (a version string,"
+              + " say)",
+          e);
+    }
   }
 }

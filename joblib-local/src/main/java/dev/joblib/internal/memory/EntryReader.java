@@ -37,6 +37,10 @@ final class EntryReader {
    *     not verify, missing metadata on a signed entry), corrupt or unreadable
    */
   Object read(StoredEntry entry) {
+    return ValuePlugins.decode(load(entry), entry);
+  }
+
+  private Object load(StoredEntry entry) {
     LoadOptions base = options();
     if (!settings.signed()) {
       try {

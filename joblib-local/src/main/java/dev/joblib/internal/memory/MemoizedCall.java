@@ -103,6 +103,13 @@ final class MemoizedCall implements Serializable {
       GuardedStore s, EntryKey key, Object[] args, Callable<Object> compute) throws Exception {
     Computation.Computed computed = computation.run(args, compute);
     publisher.publish(s, key, args, computed);
+    if (ValuePlugins.codecFor(computed.value()) != null) {
+      // a codec's value is returned as read back from the entry, on a miss as on a hit
+      EntryLookup.Hit stored = lookup.find(s, key, true);
+      if (stored != null) {
+        return stored.value();
+      }
+    }
     return computed.value();
   }
 

@@ -5,6 +5,7 @@ import dev.joblib.Joblib;
 import dev.joblib.internal.io.DumpSigner;
 import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.EntryWriter;
+import dev.joblib.spi.ValueCodec;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -23,8 +24,12 @@ final class ResultPublisher {
 
   void publish(GuardedStore s, EntryKey key, Object[] args, Computation.Computed computed) {
     Buffer output = new Buffer();
+    ValueCodec codec = ValuePlugins.codecFor(computed.value());
     try {
-      Joblib.dump(computed.value(), output, ResultCodec.dumpOptions(settings));
+      Joblib.dump(
+          codec == null ? computed.value() : ValuePlugins.marker(codec),
+          output,
+          ResultCodec.dumpOptions(settings));
     } catch (RuntimeException e) {
       GuardedStore.warn(
           "unable to cache the result of "
@@ -50,7 +55,11 @@ final class ResultPublisher {
           EntrySigning.entryKey(settings.signingKey(), key, identity.codeHash(), metadata);
       output.sign(entryKey);
     }
-    boolean published = s.publish(key, output.writer(), metadata);
+    EntryWriter writer =
+        codec == null
+            ? output.writer()
+            : ValuePlugins.withFiles(output.writer(), codec, computed.value());
+    boolean published = s.publish(key, writer, metadata);
     if (published && settings.maxBytes() > 0) {
       try {
         Eviction.reduce(s.unguarded(), settings.maxBytes(), null, null);

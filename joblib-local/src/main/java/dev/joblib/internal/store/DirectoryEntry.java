@@ -31,6 +31,11 @@ class DirectoryEntry<P> extends SizedEntry {
   }
 
   @Override
+  public Optional<java.net.URI> directory() {
+    return Optional.of(store.uri(store.parent(output)));
+  }
+
+  @Override
   public Optional<byte[]> readMetadata() {
     return store.readIfPresent(store.resolve(store.parent(output), DirectoryStore.METADATA));
   }

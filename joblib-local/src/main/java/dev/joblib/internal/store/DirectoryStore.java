@@ -74,6 +74,14 @@ public abstract class DirectoryStore<P, C> implements StoreBackend {
   protected abstract P resolve(P dir, String relative);
 
   /**
+   * Returns a path as a URI that {@code java.nio.file} or a Hadoop file system resolves.
+   *
+   * @param path a path of this store
+   * @return its URI
+   */
+  protected abstract URI uri(P path);
+
+  /**
    * Returns a path's parent directory.
    *
    * @param path a path below the root, or the root
@@ -243,6 +251,54 @@ public abstract class DirectoryStore<P, C> implements StoreBackend {
   protected final StoredEntry newEntry(EntryKey key, P output, long size) {
     return new DirectoryEntry<>(this, key, output, size);
   }
+
+  /**
+   * Lets an output with files of its own write them into the entry's temporary directory.
+   *
+   * @param output the entry's output
+   * @param temp the entry's temporary directory, which exists
+   * @throws IOException if the files cannot be written
+   */
+  protected final void writeFiles(dev.joblib.spi.EntryWriter output, P temp) throws IOException {
+    if (output.writesFiles()) {
+      output.writeFiles(uri(temp));
+    }
+  }
+
+  /**
+   * Adds the sizes of the files below an entry's subdirectories (a value codec's files), which
+   * count in the entry's size.
+   *
+   * @param children the entry directory's children
+   * @return their bytes, 0 when the entry has no subdirectory
+   * @throws IOException if a subdirectory cannot be listed
+   */
+  protected final long filesBelow(List<C> children) throws IOException {
+    long bytes = 0;
+    for (C child : children) {
+      if (isDirectory(child)) {
+        bytes += treeSize(path(child));
+      }
+    }
+    return bytes;
+  }
+
+  private long treeSize(P dir) throws IOException {
+    long bytes = 0;
+    for (C child : children(dir)) {
+      bytes += isDirectory(child) ? treeSize(path(child)) : size(child);
+    }
+    return bytes;
+  }
+
+  /**
+   * Returns a listed file's size.
+   *
+   * @param child a file from {@link #children}
+   * @return its bytes; 0 if it is gone
+   * @throws IOException if it cannot be read
+   */
+  protected abstract long size(C child) throws IOException;
 
   /** A file's bytes, or empty when it does not exist. */
   final Optional<byte[]> readIfPresent(P file) {

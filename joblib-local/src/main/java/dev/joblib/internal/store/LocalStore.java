@@ -117,6 +117,7 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
     Path temp = null;
     try {
       temp = createTemp(entry.getParent(), ".tmp-" + key.argsId() + "-");
+      writeFiles(output, temp);
       writeOutput(temp.resolve(OUTPUT), output);
       OwnerOnly.write(temp.resolve(METADATA), metadata);
       boolean published = moveIntoPlace(temp, entry);
@@ -232,6 +233,20 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
   }
 
   @Override
+  protected URI uri(Path path) {
+    return path.toUri();
+  }
+
+  @Override
+  protected long size(Path child) throws IOException {
+    try {
+      return Files.size(child);
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  @Override
   protected boolean isMissing(IOException e) {
     return e instanceof NoSuchFileException;
   }
@@ -324,9 +339,26 @@ public final class LocalStore extends DirectoryStore<Path, Path> {
       } catch (NoSuchFileException e) {
         // counted without metadata
       }
+      size += codecFiles(dir);
       return new EntryStat(size, output.lastAccessTime().toInstant());
     } catch (NoSuchFileException e) {
       return null;
     }
+  }
+
+  /**
+   * The bytes of a value codec's files in an entry: an entry directory with no subdirectory (its
+   * link count says so on most Unix file systems, without a listing) has none.
+   */
+  private long codecFiles(Path dir) throws IOException {
+    try {
+      // 2 links: the entry and its "." (ext4, xfs, tmpfs); btrfs reports 1 for any directory
+      if (Files.getAttribute(dir, "unix:nlink") instanceof Integer links && links == 2) {
+        return 0;
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // not a Unix file system: list the directory
+    }
+    return filesBelow(children(dir));
   }
 }

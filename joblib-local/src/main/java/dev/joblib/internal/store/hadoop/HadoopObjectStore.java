@@ -110,6 +110,12 @@ final class HadoopObjectStore implements StoreBackend {
 
   @Override
   public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
+    if (output.writesFiles()) {
+      throw new UnsupportedOperationException(
+          "cannot keep the files of a value codec in "
+              + location()
+              + ": an object store through Hadoop keeps each entry as objects, not as a directory");
+    }
     Path object = entryObject(key);
     java.nio.file.Path spool = null;
     try {

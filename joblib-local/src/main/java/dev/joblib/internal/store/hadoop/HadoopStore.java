@@ -92,6 +92,7 @@ final class HadoopStore extends DirectoryStore<Path, FileStatus> {
       }
       try {
         createDirectories(entry.getParent(), temp);
+        writeFiles(output, temp);
         try (FSDataOutputStream out = createInExistingDirectory(new Path(temp, OUTPUT))) {
           output.writeTo(new NonClosingOutputStream(out));
         }
@@ -157,6 +158,16 @@ final class HadoopStore extends DirectoryStore<Path, FileStatus> {
   @Override
   protected Path parent(Path path) {
     return path.getParent();
+  }
+
+  @Override
+  protected URI uri(Path path) {
+    return fs.makeQualified(path).toUri();
+  }
+
+  @Override
+  protected long size(FileStatus child) {
+    return child.getLen();
   }
 
   @Override
@@ -238,7 +249,8 @@ final class HadoopStore extends DirectoryStore<Path, FileStatus> {
     }
     FileStatus output = null;
     long metadataSize = 0;
-    for (FileStatus file : children(dir.getPath())) {
+    List<FileStatus> children = children(dir.getPath());
+    for (FileStatus file : children) {
       if (file.getPath().getName().equals(OUTPUT)) {
         output = file;
       } else if (file.getPath().getName().equals(METADATA)) {
@@ -250,6 +262,7 @@ final class HadoopStore extends DirectoryStore<Path, FileStatus> {
     }
     long access =
         output.getAccessTime() > 0 ? output.getAccessTime() : output.getModificationTime();
-    return new EntryStat(output.getLen() + metadataSize, Instant.ofEpochMilli(access));
+    return new EntryStat(
+        output.getLen() + metadataSize + filesBelow(children), Instant.ofEpochMilli(access));
   }
 }

@@ -105,6 +105,12 @@ final class S3Store implements StoreBackend {
 
   @Override
   public boolean publish(EntryKey key, EntryWriter output, byte[] metadata) {
+    if (output.writesFiles()) {
+      throw new UnsupportedOperationException(
+          "cannot keep the files of a value codec in "
+              + location()
+              + ": the S3 store keeps each entry as objects, not as a directory");
+    }
     String object = entryObject(key);
     try (S3Upload upload =
         new S3Upload(

@@ -5,6 +5,7 @@ import dev.joblib.spi.EntryKey;
 import dev.joblib.spi.StoreBackend;
 import dev.joblib.spi.StoreBackendContract;
 import dev.joblib.stores.HdfsServer;
+import java.io.IOException;
 import java.net.URI;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -21,6 +22,23 @@ class HdfsStoreContractTest extends StoreBackendContract {
     StoreBackend store = StoreRegistry.open(location, HDFS.clientOptions());
     org.assertj.core.api.Assertions.assertThat(store).isInstanceOf(HadoopStore.class);
     return store;
+  }
+
+  @Override
+  protected void writeFile(URI directory, String name, byte[] content) throws IOException {
+    Path file = new Path(new Path(directory), name);
+    try (FSDataOutputStream out =
+        file.getFileSystem(HDFS.clientConfiguration()).create(file, false)) {
+      out.write(content);
+    }
+  }
+
+  @Override
+  protected byte[] readFile(URI directory, String name) throws IOException {
+    Path file = new Path(new Path(directory), name);
+    try (FSDataInputStream in = file.getFileSystem(HDFS.clientConfiguration()).open(file)) {
+      return in.readAllBytes();
+    }
   }
 
   @Override
