@@ -1,9 +1,14 @@
 package dev.joblib.spark.internal;
 
+import static java.io.ObjectInputFilter.Status.REJECTED;
+
+import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
 import dev.joblib.spi.ValueCodec;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -198,15 +203,68 @@ public final class DatasetCodec implements ValueCodec {
           Double.class.getName(), Encoders.DOUBLE(),
           Boolean.class.getName(), Encoders.BOOLEAN());
 
+  /**
+   * Refuses a bean class named by a manifest (which anyone who can write the store can edit) whose
+   * setters reading the rows would run: a JDK class (a {@code JdbcRowSetImpl} bean connects where
+   * its setters say), a proxy or a known deserialization gadget, as {@code Joblib.load}'s filter
+   * refuses them.
+   */
+  static void requireHarmlessBean(Class<?> bean) throws IOException {
+    String name = bean.getName();
+    boolean jdk =
+        bean.getClassLoader() == null
+            || name.startsWith("java.")
+            || name.startsWith("javax.")
+            || name.startsWith("jdk.")
+            || name.startsWith("sun.")
+            || name.startsWith("com.sun.");
+    if (jdk || Joblib.loadFilter(LoadOptions.defaults()).checkInput(classOnly(bean)) == REJECTED) {
+      throw new IOException(
+          MANIFEST + " names the bean class " + name + ", which a cached Dataset may not use");
+    }
+  }
+
+  /** The filter's view of one class, outside any stream. */
+  private static ObjectInputFilter.FilterInfo classOnly(Class<?> type) {
+    return new ObjectInputFilter.FilterInfo() {
+      @Override
+      public Class<?> serialClass() {
+        return type;
+      }
+
+      @Override
+      public long arrayLength() {
+        return -1;
+      }
+
+      @Override
+      public long depth() {
+        return 1;
+      }
+
+      @Override
+      public long references() {
+        return 1;
+      }
+
+      @Override
+      public long streamBytes() {
+        return 0;
+      }
+    };
+  }
+
   private static Encoder<?> encoder(String name) throws IOException {
     if (name.startsWith("bean:")) {
       String className = name.substring("bean:".length());
+      Class<?> bean;
       try {
-        return Encoders.bean(
-            Class.forName(className, false, Thread.currentThread().getContextClassLoader()));
+        bean = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
       } catch (ClassNotFoundException e) {
         throw new IOException("the Dataset's bean class " + className + " is not found", e);
       }
+      requireHarmlessBean(bean);
+      return Encoders.bean(bean);
     }
     Encoder<?> simple = SIMPLE.get(name);
     if (simple == null) {
