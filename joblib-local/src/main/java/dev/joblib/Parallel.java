@@ -4,6 +4,7 @@ import dev.joblib.internal.parallel.CallHandle;
 import dev.joblib.internal.parallel.CallPlan;
 import dev.joblib.internal.parallel.CallPlanner;
 import dev.joblib.internal.parallel.KeptBackend;
+import dev.joblib.internal.parallel.MappedItems;
 import dev.joblib.internal.parallel.PreDispatch;
 import dev.joblib.internal.parallel.Settings;
 import dev.joblib.spi.ParallelBackend;
@@ -299,7 +300,7 @@ public final class Parallel implements AutoCloseable {
   public <T, R> List<R> map(Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
     Check.notNull(items, "items");
     Check.notNull(fn, "fn");
-    return collect(start(tasksOf(items, fn), sizeOf(items), true));
+    return collect(start(MappedItems.of(items, fn), sizeOf(items), true));
   }
 
   /**
@@ -389,24 +390,6 @@ public final class Parallel implements AutoCloseable {
   private static <R> Stream<R> asStream(CallHandle<R> call) {
     Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(call, Spliterator.ORDERED);
     return StreamSupport.stream(spliterator, false).onClose(call::close);
-  }
-
-  private static <T, R> Iterator<Task<R>> tasksOf(
-      Iterable<? extends T> items, Fn1<? super T, ? extends R> fn) {
-    Iterator<? extends T> it = items.iterator();
-    @SuppressWarnings("unchecked")
-    Fn1<T, R> f = (Fn1<T, R>) fn;
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Task<R> next() {
-        return Task.of(f, it.next());
-      }
-    };
   }
 
   private static OptionalLong sizeOf(Iterable<?> items) {

@@ -3,8 +3,15 @@ package dev.joblib.benchmarks;
 import static dev.joblib.Joblib.delayed;
 
 import dev.joblib.Parallel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,12 +20,16 @@ import java.util.stream.IntStream;
 
 /**
  * The processes backend: CPU-bound speedup (nJobs 2 vs 1), warm-pool tiny-task throughput with auto
- * batching (compare with {@code python/loky_tiny_tasks.py}), a 100 MB array passed to 8 tasks with
- * memmapping on and off, and the cold start of a pool of 2 workers.
+ * batching at 200,000 and 1,000,000 tasks next to Python joblib's loky on the same sizes in the
+ * same run ({@code benchmarks/python/loky_tiny_tasks.py} through {@code /usr/bin/python3}, when it
+ * has joblib), a 100 MB array passed to 8 tasks with memmapping on and off, and the cold start of a
+ * pool of 2 workers.
  */
 public final class ProcessesBenchmark {
   private static final int CPU_TASKS = 8;
   private static final int TINY_TASKS = 1_000_000;
+  private static final int SMALL_TINY_TASKS = 200_000;
+  private static final String PYTHON = "/usr/bin/python3";
   private static final int ARRAY_TASKS = 8;
   private static final int ARRAY_LENGTH = 12_500_000; // 100 MB of doubles
 
@@ -106,12 +117,64 @@ public final class ProcessesBenchmark {
   }
 
   private static void tinyTasks() throws Exception {
+    List<Integer> small = IntStream.range(0, SMALL_TINY_TASKS).boxed().collect(Collectors.toList());
     List<Integer> xs = IntStream.range(0, TINY_TASKS).boxed().collect(Collectors.toList());
-    double seconds;
+    double[] seconds;
     try (Parallel p = processes()) {
-      seconds = Measure.medianSeconds(3, 5, () -> p.map(xs, x -> x * x));
+      seconds =
+          Measure.interleavedMedians(
+              3, 5, () -> p.map(small, x -> x * x), () -> p.map(xs, x -> x * x));
     }
-    Measure.print("processes.tiny_tasks.warm_pool", TINY_TASKS / seconds, "tasks/s");
+    double smallRate = SMALL_TINY_TASKS / seconds[0];
+    double rate = TINY_TASKS / seconds[1];
+    Measure.print("processes.tiny_tasks_200k.warm_pool", smallRate, "tasks/s");
+    Measure.print("processes.tiny_tasks.warm_pool", rate, "tasks/s");
+    Map<String, Double> loky = loky(SMALL_TINY_TASKS, TINY_TASKS);
+    if (loky.size() == 2) {
+      Measure.print("processes.tiny_tasks_200k.ratio_vs_loky", smallRate / loky.get("200k"), "x");
+      Measure.print("processes.tiny_tasks.ratio_vs_loky", rate / loky.get(""), "x");
+    }
+  }
+
+  /**
+   * Runs {@code benchmarks/python/loky_tiny_tasks.py} (Python joblib's loky, Debian's {@code
+   * python3-joblib}) on the same sizes, echoes its lines, and returns its rates by size suffix
+   * ({@code ""} for 1M, {@code "200k"}); empty, with a line saying why, when it cannot run.
+   */
+  private static Map<String, Double> loky(int... sizes) throws Exception {
+    Path script = Path.of("benchmarks", "python", "loky_tiny_tasks.py");
+    if (!Files.exists(script)) {
+      script = Path.of("python", "loky_tiny_tasks.py");
+    }
+    Map<String, Double> rates = new HashMap<>();
+    if (!Files.exists(script) || !Files.isExecutable(Path.of(PYTHON))) {
+      System.out.println("python.loky.tiny_tasks skipped (no " + PYTHON + " or " + script + ")");
+      return rates;
+    }
+    List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
+    for (int size : sizes) {
+      command.add(String.valueOf(size));
+    }
+    Process python = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        System.out.println(line);
+        String[] parts = line.split(" ");
+        int at = parts[0].indexOf(".tiny_tasks");
+        if (parts.length == 3 && parts[0].startsWith("python.") && at > 0) {
+          String suffix = parts[0].substring(at + ".tiny_tasks".length()).replace("_", "");
+          rates.put(suffix, Double.parseDouble(parts[1]));
+        }
+      }
+    }
+    int exit = python.waitFor();
+    if (exit != 0) {
+      System.out.println("python.loky.tiny_tasks failed (exit code " + exit + ")");
+    }
+    return rates;
   }
 
   private static void memmapping() throws Exception {

@@ -1,11 +1,14 @@
 package dev.joblib.spi;
 
+import dev.joblib.Fn1;
+import dev.joblib.Joblib;
 import dev.joblib.Task;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -30,8 +33,14 @@ public final class Batch implements Serializable {
   /** The index of the first task in the call's input. */
   private final int firstIndex;
 
-  /** The tasks, in input order. */
+  /** The tasks, in input order; null for a batch of {@link #function} calls. */
   private final Task<?>[] tasks;
+
+  /** The function every task calls with its own argument ({@link #ofCalls}); else null. */
+  private final Fn1<Object, Object> function;
+
+  /** The arguments of the {@link #function} calls, in input order; else null. */
+  private final Object[] arguments;
 
   /** The call's seed, from which each task's random numbers derive. */
   private final long seed;
@@ -97,12 +106,62 @@ public final class Batch implements Serializable {
       long seed,
       String backendId,
       Nesting nesting) {
-    if (tasks.isEmpty()) {
+    this(sequence, firstIndex, tasks.toArray(new Task<?>[0]), null, null, seed, backendId, nesting);
+  }
+
+  /**
+   * Creates a batch whose tasks each call one function with one argument, as {@code Parallel.map}
+   * makes them: the same batch as one of the tasks {@code delayed(function, argument)}, held
+   * without a task object per argument.
+   *
+   * @param sequence the batch's number within its call, from 0
+   * @param firstIndex the index of the first task within the call's input
+   * @param function the function of every task
+   * @param arguments each task's argument, in input order; not empty, elements may be null; the
+   *     array is kept, not copied, and must not change afterwards
+   * @param seed the call's seed, from which each task's random numbers derive
+   * @param backendId the id of the backend that runs the batch
+   * @param nesting what {@code Parallel} calls made inside the tasks run by
+   * @return the batch
+   * @since 0.1
+   */
+  @SuppressWarnings("unchecked")
+  public static Batch ofCalls(
+      int sequence,
+      int firstIndex,
+      Fn1<?, ?> function,
+      Object[] arguments,
+      long seed,
+      String backendId,
+      Nesting nesting) {
+    return new Batch(
+        sequence,
+        firstIndex,
+        null,
+        (Fn1<Object, Object>) Objects.requireNonNull(function, "function"),
+        arguments,
+        seed,
+        backendId,
+        nesting);
+  }
+
+  private Batch(
+      int sequence,
+      int firstIndex,
+      Task<?>[] tasks,
+      Fn1<Object, Object> function,
+      Object[] arguments,
+      long seed,
+      String backendId,
+      Nesting nesting) {
+    if ((tasks != null ? tasks.length : arguments.length) == 0) {
       throw new IllegalArgumentException("a batch needs at least one task");
     }
     this.sequence = sequence;
     this.firstIndex = firstIndex;
-    this.tasks = tasks.toArray(new Task<?>[0]);
+    this.tasks = tasks;
+    this.function = function;
+    this.arguments = arguments;
     this.seed = seed;
     this.backendId = Objects.requireNonNull(backendId, "backendId");
     Objects.requireNonNull(nesting, "nesting");
@@ -136,7 +195,7 @@ public final class Batch implements Serializable {
    * @return at least 1
    */
   public int size() {
-    return tasks.length;
+    return tasks != null ? tasks.length : arguments.length;
   }
 
   /**
@@ -145,7 +204,40 @@ public final class Batch implements Serializable {
    * @return an unmodifiable list, in input order
    */
   public List<Task<?>> tasks() {
-    return List.of(tasks);
+    if (tasks != null) {
+      return List.of(tasks);
+    }
+    List<Task<?>> made = new ArrayList<>(arguments.length);
+    for (Object argument : arguments) {
+      made.add(Joblib.delayed(function, argument));
+    }
+    return Collections.unmodifiableList(made);
+  }
+
+  /**
+   * Returns the function every task calls with its own argument, for a batch made by {@link
+   * #ofCalls} (a backend may then ship the function once and the arguments alone).
+   *
+   * @return the function, or null for a batch of task objects
+   */
+  public Fn1<?, ?> callsFunction() {
+    return function;
+  }
+
+  /**
+   * Returns the argument of one task of a batch made by {@link #ofCalls}.
+   *
+   * @param i the task's position in the batch, from 0
+   * @return the argument, possibly null
+   * @throws IllegalStateException if the batch holds task objects ({@link #callsFunction()} is
+   *     null)
+   * @throws IndexOutOfBoundsException if {@code i} is not a position in the batch
+   */
+  public Object argument(int i) {
+    if (arguments == null) {
+      throw new IllegalStateException(this + " holds task objects, not calls of one function");
+    }
+    return arguments[i];
   }
 
   /**
@@ -216,11 +308,12 @@ public final class Batch implements Serializable {
    */
   public BatchOutcome run(IntConsumer beforeTask) {
     long start = System.nanoTime();
-    Object[] results = new Object[tasks.length];
+    int size = size();
+    Object[] results = new Object[size];
     RunningTask running = new RunningTask(firstIndex, seed, backendId, nesting());
     RunningTask previous = RunningTask.enter(running);
     try {
-      for (int i = 0; i < tasks.length; i++) {
+      for (int i = 0; i < size; i++) {
         int index = firstIndex + i;
         if (Thread.currentThread().isInterrupted()) {
           return BatchOutcome.failure(
@@ -229,7 +322,7 @@ public final class Batch implements Serializable {
         running.moveTo(index);
         beforeTask.accept(index);
         try {
-          results[i] = tasks[i].call();
+          results[i] = tasks != null ? tasks[i].call() : function.apply(arguments[i]);
         } catch (Throwable t) {
           return BatchOutcome.failure(this, index, t);
         }
@@ -242,13 +335,7 @@ public final class Batch implements Serializable {
 
   @Override
   public String toString() {
-    return "Batch["
-        + sequence
-        + ": tasks "
-        + firstIndex
-        + ".."
-        + (firstIndex + tasks.length - 1)
-        + "]";
+    return "Batch[" + sequence + ": tasks " + firstIndex + ".." + (firstIndex + size() - 1) + "]";
   }
 
   /**
@@ -332,7 +419,14 @@ public final class Batch implements Serializable {
       nestingLevel = batch.nestingLevel;
       nestingDepth = batch.nestingDepth;
       innerMaxNumThreads = batch.innerMaxNumThreads;
-      size = batch.tasks.length;
+      size = batch.size();
+      if (batch.tasks == null) {
+        functions = new Serializable[] {batch.function};
+        arities = new int[] {1};
+        kindOf = null;
+        args = BoxedValues.pack(batch.arguments);
+        return;
+      }
       List<Serializable> distinct = new ArrayList<>(1);
       List<Integer> arityOf = new ArrayList<>(1);
       int[] kinds = new int[batch.tasks.length];
@@ -373,6 +467,13 @@ public final class Batch implements Serializable {
     private Object readResolve() throws InvalidObjectException {
       Object[] flat = BoxedValues.unpack(args);
       requireConsistent(flat);
+      Nesting nesting = new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads);
+      if (kindOf == null && arities[0] == 1) {
+        if (!(functions[0] instanceof Fn1<?, ?> one)) {
+          throw new InvalidObjectException("a Batch form names a function of the wrong kind");
+        }
+        return ofCalls(sequence, firstIndex, one, flat, seed, backendId, nesting);
+      }
       List<Task<?>> rebuilt = new ArrayList<>(size);
       int next = 0;
       for (int i = 0; i < size; i++) {
@@ -386,13 +487,7 @@ public final class Batch implements Serializable {
       if (next != flat.length) {
         throw new InvalidObjectException("a Batch form has arguments left over");
       }
-      return new Batch(
-          sequence,
-          firstIndex,
-          rebuilt,
-          seed,
-          backendId,
-          new Nesting(nestedBackend, nestingLevel, nestingDepth, innerMaxNumThreads));
+      return new Batch(sequence, firstIndex, rebuilt, seed, backendId, nesting);
     }
 
     /**

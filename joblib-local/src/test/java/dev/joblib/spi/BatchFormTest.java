@@ -76,6 +76,28 @@ class BatchFormTest {
   }
 
   @Test
+  void aBatchOfCallsRunsAndTravelsLikeTheSameDelayedTasks() throws Exception {
+    Fn1<Integer, Integer> inverse = x -> 100 / x;
+    Object[] args = {1, 2, null, 4};
+    Batch calls =
+        Batch.ofCalls(1, 10, inverse, args, 3L, "threads", new Nesting("threads", 1, 1, 0));
+
+    assertThat(calls.size()).isEqualTo(4);
+    assertThat(calls.tasks()).hasSize(4);
+    assertThat(calls.tasks().get(1).args()).containsExactly(2);
+    BatchOutcome failed = calls.run(); // the third task divides by null
+    assertThat(failed.failedIndex()).isEqualTo(12);
+    assertThat(failed.failure()).isInstanceOf(NullPointerException.class);
+
+    Object[] fine = {1, 2, 4};
+    Batch back =
+        (Batch) read(write(Batch.ofCalls(0, 5, inverse, fine, 3L, "x", new Nesting("y", 1, 1, 0))));
+    assertThat(back.callsFunction()).isNotNull();
+    assertThat(back.run().results()).containsExactly(100, 50, 25);
+    assertThat(back.firstIndex()).isEqualTo(5);
+  }
+
+  @Test
   void mixedFunctionsAndAritiesComeBackInOrderWithTheirNullArguments() throws Exception {
     Fn0<String> constant = () -> "c";
     Fn1<Object, String> show = String::valueOf;

@@ -172,10 +172,12 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
    */
   List<R> toList() {
     streaming = false; // every result is kept anyway: keep the workers busy behind a slow head
+    batcher.collecting(); // and the whole input is read anyway: batches may grow at once
     List<R> out = new ArrayList<>((int) Math.min(total.orElse(16), 1 << 24));
     while (hasNext()) {
+      // a whole batch is copied with one arraycopy; a sublist would be copied element by element
       @SuppressWarnings("unchecked")
-      List<R> rest = (List<R>) current.subList(cursor, current.size());
+      List<R> rest = (List<R>) (cursor == 0 ? current : current.subList(cursor, current.size()));
       out.addAll(rest);
       cursor = current.size();
     }
@@ -369,25 +371,24 @@ final class ParallelCall<R> implements Iterator<R>, AutoCloseable {
   }
 
   private Batch nextBatch() {
-    List<Task<?>> tasks = feed.nextBatch();
+    TaskSlice tasks = feed.nextBatch();
     return tasks.isEmpty() ? null : register(tasks);
   }
 
   private List<Batch> nextWave() {
     List<Batch> wave = new ArrayList<>();
-    for (List<Task<?>> tasks : feed.nextWave()) {
+    for (TaskSlice tasks : feed.nextWave()) {
       wave.add(register(tasks));
     }
     return wave;
   }
 
   /** Makes a batch of the tasks and records it as in flight. */
-  private Batch register(List<Task<?>> tasks) {
+  private Batch register(TaskSlice tasks) {
     if (nextIndex == 0 && backend.capabilities().contains(Capability.REMOTE)) {
-      SerializationCheck.requireSerializable(tasks.get(0), "task 0");
+      SerializationCheck.requireSerializable(tasks.first(), "task 0");
     }
-    Batch batch =
-        new Batch(nextSequence++, nextIndex, tasks, plan.seed(), backend.id(), plan.nesting());
+    Batch batch = tasks.batch(nextSequence++, nextIndex, plan.seed(), backend.id(), plan.nesting());
     pending.put(batch.sequence(), new PendingBatch(batch.firstIndex(), System.nanoTime()));
     nextIndex += batch.size();
     inFlightTasks += batch.size();

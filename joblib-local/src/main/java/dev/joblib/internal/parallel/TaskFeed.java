@@ -3,6 +3,7 @@ package dev.joblib.internal.parallel;
 import dev.joblib.Task;
 import dev.joblib.spi.DispatchPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -20,6 +21,7 @@ final class TaskFeed {
   private final OptionalLong total;
   private long read;
   private boolean done;
+  private int finalSize;
 
   TaskFeed(
       Iterator<? extends Task<?>> input,
@@ -40,27 +42,26 @@ final class TaskFeed {
   }
 
   /** The tasks of the next batch; empty once the input has ended. */
-  List<Task<?>> nextBatch() {
+  TaskSlice nextBatch() {
     return read(batchSize());
   }
 
   /** The next wave, the window's tasks split into batches; empty once the input has ended. */
-  List<List<Task<?>>> nextWave() {
-    List<Task<?>> slice = read(plan.preDispatch());
+  List<TaskSlice> nextWave() {
+    TaskSlice slice = read(plan.preDispatch());
     int size =
         plan.batchSize() != null
             ? plan.batchSize()
             : (int) Math.max(1, (slice.size() + 2L * plan.nJobs() - 1) / (2L * plan.nJobs()));
-    List<List<Task<?>>> wave = new ArrayList<>();
-    for (int from = 0; from < slice.size(); from += size) {
-      wave.add(slice.subList(from, Math.min(from + size, slice.size())));
-    }
-    return wave;
+    return slice.split(size);
   }
 
   /**
    * The size of the next batch: fixed, or tuned; near the end of an input of known size, batches
-   * get smaller (joblib splits the last slice finer) so that no worker is left with a long tail.
+   * get smaller so that no worker is left with a long tail: as joblib does, once fewer than a batch
+   * per worker remain, that final slice goes out in batches of a tenth of its share per worker
+   * (about {@code 10 * nJobs} batches; recomputing the share from what is left at each batch would
+   * shrink them geometrically, hundreds of batches).
    */
   private int batchSize() {
     if (plan.batchSize() != null) {
@@ -73,14 +74,42 @@ final class TaskFeed {
     if (total.isPresent()) {
       long remaining = total.getAsLong() - read;
       if (remaining < (long) size * plan.nJobs()) {
-        size = (int) Math.max(1, Math.min(size, remaining / (10L * plan.nJobs())));
+        if (finalSize == 0) {
+          finalSize = (int) Math.max(1, remaining / (10L * plan.nJobs()));
+        }
+        size = Math.min(size, finalSize);
       }
     }
     return size;
   }
 
   /** Reads up to {@code count} tasks from the input. */
-  private List<Task<?>> read(int count) {
+  private TaskSlice read(int count) {
+    return input instanceof MappedItems<?, ?> items
+        ? TaskSlice.ofCalls(items.function(), readItems(items, count))
+        : TaskSlice.of(readTasks(count));
+  }
+
+  /** Reads up to {@code count} items of a {@code map}: the arguments of its next tasks. */
+  private Object[] readItems(MappedItems<?, ?> items, int count) {
+    long known = total.isPresent() ? Math.max(0, total.getAsLong() - read) : Long.MAX_VALUE;
+    Object[] arguments = new Object[(int) Math.min(Math.min(count, known), 1 << 16)];
+    int n = 0;
+    while (n < count && !done) {
+      if (!items.hasNext()) {
+        done = true;
+        break;
+      }
+      if (n == arguments.length) {
+        arguments = Arrays.copyOf(arguments, (int) Math.min(count, 2L * n + 1));
+      }
+      arguments[n++] = items.nextItem();
+      read++;
+    }
+    return n == arguments.length ? arguments : Arrays.copyOf(arguments, n);
+  }
+
+  private List<Task<?>> readTasks(int count) {
     List<Task<?>> tasks = new ArrayList<>(Math.min(count, 1 << 16));
     while (tasks.size() < count && !done) {
       if (!input.hasNext()) {

@@ -1,5 +1,6 @@
 package dev.joblib.internal.processes;
 
+import dev.joblib.Fn1;
 import dev.joblib.Task;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.Nesting;
@@ -80,21 +81,7 @@ final class CompactSerializer implements Serializer {
         return readBatch(data, loader);
       case ARRAY:
         Object[] values = new Object[data.readInt()];
-        int[] refs = new int[values.length];
-        boolean anyRef = false;
-        for (int i = 0; i < values.length; i++) {
-          refs[i] = -1;
-          values[i] = readValue(data, refs, i);
-          anyRef |= refs[i] >= 0;
-        }
-        Object[] table = Table.read(data, loader);
-        if (anyRef) {
-          for (int i = 0; i < values.length; i++) {
-            if (refs[i] >= 0) {
-              values[i] = table[refs[i]];
-            }
-          }
-        }
+        readColumn(data, values, loader);
         return values;
       default:
         throw new StreamCorruptedException("unknown encoding " + kind);
@@ -112,9 +99,19 @@ final class CompactSerializer implements Serializer {
     out.writeInt(nesting.level());
     out.writeInt(nesting.depth());
     out.writeInt(nesting.innerMaxNumThreads());
+    Table table = new Table();
+    if (batch.callsFunction() != null) {
+      // Parallel.map: the function once, then the arguments alone
+      out.writeInt(-batch.size());
+      out.writeInt(table.add(batch.callsFunction()));
+      for (int i = 0; i < batch.size(); i++) {
+        writeValue(batch.argument(i), out, table);
+      }
+      table.write(out, replace);
+      return;
+    }
     List<Task<?>> tasks = batch.tasks();
     out.writeInt(tasks.size());
-    Table table = new Table();
     for (Task<?> task : tasks) {
       List<Object> args = task.args();
       out.writeByte(args.size());
@@ -134,6 +131,9 @@ final class CompactSerializer implements Serializer {
     String backendId = in.readUTF();
     Nesting nesting = new Nesting(in.readUTF(), in.readInt(), in.readInt(), in.readInt());
     int size = in.readInt();
+    if (size < 0) {
+      return readCalls(in, loader, sequence, firstIndex, seed, backendId, nesting, -size);
+    }
     int[] arities = new int[size];
     int[] functions = new int[size];
     List<Object[]> argsOf = new ArrayList<>(size);
@@ -163,6 +163,51 @@ final class CompactSerializer implements Serializer {
       tasks.add(task(table[functions[t]], args));
     }
     return new Batch(sequence, firstIndex, tasks, seed, backendId, nesting);
+  }
+
+  /** The rest of a batch that {@link #writeBatch} wrote as calls of one function. */
+  private static Batch readCalls(
+      DataInputStream in,
+      ClassLoader loader,
+      int sequence,
+      int firstIndex,
+      long seed,
+      String backendId,
+      Nesting nesting,
+      int size)
+      throws IOException, ClassNotFoundException {
+    int function = in.readInt();
+    Object[] args = new Object[size];
+    Object[] table = readColumn(in, args, loader);
+    if (function < 0 || function >= table.length || !(table[function] instanceof Fn1<?, ?> fn)) {
+      throw new StreamCorruptedException("a batch of calls does not name a one-argument function");
+    }
+    return Batch.ofCalls(sequence, firstIndex, fn, args, seed, backendId, nesting);
+  }
+
+  /**
+   * Reads {@code values.length} values, then the table they refer to, into {@code values}.
+   *
+   * @return the table
+   */
+  private static Object[] readColumn(DataInputStream in, Object[] values, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    int[] refs = new int[values.length];
+    boolean anyRef = false;
+    for (int i = 0; i < values.length; i++) {
+      refs[i] = -1;
+      values[i] = readValue(in, refs, i);
+      anyRef |= refs[i] >= 0;
+    }
+    Object[] table = Table.read(in, loader);
+    if (anyRef) {
+      for (int i = 0; i < values.length; i++) {
+        if (refs[i] >= 0) {
+          values[i] = table[refs[i]];
+        }
+      }
+    }
+    return table;
   }
 
   private static Task<?> task(Object function, Object[] a) throws StreamCorruptedException {

@@ -4,8 +4,10 @@ import static dev.joblib.Joblib.delayed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.joblib.Fn1;
 import dev.joblib.Fn2;
 import dev.joblib.Task;
+import dev.joblib.TaskContext;
 import dev.joblib.spi.BackendSpec;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
@@ -97,6 +99,42 @@ class CodecTest {
     Object lock = new Object();
     Batch batch = new Batch(0, 0, List.of(delayed(x -> x, lock)), 1L, "processes", "threads", 1);
     assertThatThrownBy(() -> roundTrip(batch, null)).isInstanceOf(NotSerializableException.class);
+  }
+
+  @Test
+  void aBatchOfCallsOfOneFunctionTravelsAsItsArgumentsAndRunsLikeItsTasks() throws Exception {
+    MemmapWriter memmap = new MemmapWriter(1024, temp, "calls");
+    double[] big = new double[1000];
+    Object shared = List.of("shared");
+    Fn1<Object, String> show =
+        x ->
+            x instanceof double[] d
+                ? "array" + d.length
+                : TaskContext.current().taskIndex() + ":" + x;
+    Object[] args = {1, null, "two", 3L, shared, big, shared, 4.5, true};
+    Batch batch =
+        Batch.ofCalls(2, 10, show, args, 5L, "processes", new Nesting("threads", 2, 3, 0));
+
+    Batch back = (Batch) roundTrip(batch, memmap);
+
+    assertThat(back.callsFunction()).isNotNull();
+    assertThat(back.size()).isEqualTo(9);
+    assertThat(back.argument(4)).isSameAs(back.argument(6));
+    assertThat(back.run().results())
+        .containsExactly(
+            "10:1",
+            "11:null",
+            "12:two",
+            "13:3",
+            "14:[shared]",
+            "array1000",
+            "16:[shared]",
+            "17:4.5",
+            "18:true");
+    assertThat(memmap.writtenCount()).isEqualTo(1);
+    assertThat(back.nesting()).isEqualTo(new Nesting("threads", 2, 3, 0));
+    assertThat(back.seed()).isEqualTo(5L);
+    memmap.close();
   }
 
   @Test
