@@ -49,6 +49,19 @@ final class ConnectArtifacts {
   /** Per session: the code sources already uploaded. */
   private static final Map<SparkSession, Set<Path>> UPLOADED = new WeakHashMap<>();
 
+  /**
+   * How many jars and class directories the session has received from joblib so far.
+   *
+   * @param session the session
+   * @return the count, growing with every upload
+   */
+  static int uploads(SparkSession session) {
+    synchronized (UPLOADED) {
+      Set<Path> done = UPLOADED.get(session);
+      return done == null ? 0 : done.size();
+    }
+  }
+
   private ConnectArtifacts() {}
 
   /** A batch's bytes and the classes they name. */
@@ -76,6 +89,10 @@ final class ConnectArtifacts {
    * @return how many artifacts were uploaded now
    */
   static int ensure(SparkSession session, Set<Class<?>> classes) {
+    return ensure(session, classes, true);
+  }
+
+  private static int ensure(SparkSession session, Set<Class<?>> classes, boolean skipServers) {
     Set<Path> needed = new LinkedHashSet<>();
     codeSource(ConnectArtifacts.class).ifPresent(needed::add);
     codeSource(dev.joblib.Parallel.class).ifPresent(needed::add);
@@ -88,7 +105,7 @@ final class ConnectArtifacts {
       }
     }
     for (Class<?> c : classes) {
-      if (SERVER_HAS.stream().noneMatch(c.getName()::startsWith)) {
+      if (!skipServers || SERVER_HAS.stream().noneMatch(c.getName()::startsWith)) {
         codeSource(c).ifPresent(needed::add);
       }
     }
@@ -101,6 +118,48 @@ final class ConnectArtifacts {
       }
     }
     return needed.size();
+  }
+
+  /** How a missing class shows in the server's errors. */
+  private static final java.util.regex.Pattern MISSING =
+      java.util.regex.Pattern.compile(
+          "(?:NoClassDefFoundError: |ClassNotFoundException: |class )([\\w$./]+?)(?: is missing|[\\s;:,)]|$)");
+
+  /**
+   * Uploads the code source of a class the server reported missing in {@code error} (its message
+   * chain: {@code NoClassDefFoundError}, {@code ClassNotFoundException}), if this JVM has the class
+   * and the session did not receive its jar or directory yet. Classes that no batch serializes
+   * (used only inside the tasks' code, or hidden inside a value's own serialized form) are found
+   * this way, at the cost of one failed attempt per missing jar.
+   *
+   * @param since the session's {@link #uploads} when the failed attempt started
+   * @return whether the missing class's jar reached the session after {@code since} (uploaded now,
+   *     or meanwhile by a batch that failed the same way), so that running the batch again may
+   *     succeed
+   */
+  static boolean uploadMissing(SparkSession session, Throwable error, int since) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String text = t.getClass().getName() + ": " + t.getMessage();
+      java.util.regex.Matcher m = MISSING.matcher(text);
+      while (m.find()) {
+        String name = m.group(1).replace('/', '.');
+        if (name.endsWith(".")) {
+          name = name.substring(0, name.length() - 1);
+        }
+        try {
+          Class<?> c = Class.forName(name, false, Wire.contextLoader());
+          if (ensure(session, Set.of(c), false) > 0 || uploads(session) > since) {
+            return true;
+          }
+        } catch (ClassNotFoundException | LinkageError notHere) {
+          // not a class this JVM has either: nothing to upload
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static void upload(SparkSession session, Path source) {

@@ -31,6 +31,9 @@ import org.apache.spark.sql.SparkSession;
  * Spark jobs, and with them the running tasks.
  */
 final class ConnectCall implements BackendCall {
+  /** How often a batch runs again after uploading a class the server reported missing. */
+  private static final int MISSING_CLASS_RETRIES = 8;
+
   private final SparkSession session;
   private final String tag;
   private final Set<String> callerTags;
@@ -132,6 +135,15 @@ final class ConnectCall implements BackendCall {
     BatchOutcome outcome;
     try {
       outcome = execute(batch);
+    } catch (RuntimeException | Error e) { // never leave the call waiting for this batch
+      outcome =
+          cancelled
+              ? null
+              : BatchOutcome.failure(
+                  batch,
+                  batch.firstIndex(),
+                  new BackendFailedException(
+                      "spark", "backend 'spark': running " + batch + " failed: " + e, e));
     } finally {
       synchronized (this) {
         running--;
@@ -159,43 +171,63 @@ final class ConnectCall implements BackendCall {
     if (cancelled) {
       return null;
     }
-    List<byte[]> out;
+    Throwable error = null;
     try {
       ConnectArtifacts.ensure(session, serialized.classes());
-      sink.started(batch);
-      session.clearTags();
-      callerTags.forEach(session::addTag);
-      session.addTag(tag);
-      try {
-        out =
-            session
-                .createDataset(List.of(ConnectRunBatch.row(serialized.bytes())), Encoders.BINARY())
-                .mapPartitions(new ConnectRunBatch(), Encoders.BINARY())
-                .collectAsList();
-      } finally {
-        session.clearTags();
-      }
     } catch (RuntimeException e) {
-      if (cancelled) {
-        return null;
+      return BatchOutcome.failure(batch, batch.firstIndex(), e);
+    }
+    sink.started(batch);
+    for (int attempt = 0; attempt <= MISSING_CLASS_RETRIES; attempt++) {
+      int uploads = ConnectArtifacts.uploads(session);
+      try {
+        BatchOutcome outcome = decode(batch, run(serialized.bytes()));
+        if (cancelled) {
+          return null;
+        }
+        if (outcome.succeeded()
+            || !ConnectArtifacts.uploadMissing(session, outcome.failure(), uploads)) {
+          return outcome;
+        }
+      } catch (Exception
+          | LinkageError e) { // SparkException is checked to javac, not thrown as such
+        if (cancelled) {
+          return null;
+        }
+        error = e;
+        if (!ConnectArtifacts.uploadMissing(session, e, uploads)) {
+          break;
+        }
       }
-      return BatchOutcome.failure(
-          batch,
-          batch.firstIndex(),
-          new BackendFailedException(
-              "spark",
-              "backend 'spark': the Spark Connect execution of "
-                  + batch
-                  + " (operation tag "
-                  + tag
-                  + ") failed: "
-                  + e,
-              e));
+      // a class the server lacked is uploaded now: the batch runs again (at-least-once)
     }
-    if (cancelled) {
-      return null;
+    return BatchOutcome.failure(
+        batch,
+        batch.firstIndex(),
+        new BackendFailedException(
+            "spark",
+            "backend 'spark': the Spark Connect execution of "
+                + batch
+                + " (operation tag "
+                + tag
+                + ") failed: "
+                + error,
+            error));
+  }
+
+  /** One Connect execution of the batch's bytes; returns what it collected. */
+  private List<byte[]> run(byte[] batch) {
+    session.clearTags();
+    callerTags.forEach(session::addTag);
+    session.addTag(tag);
+    try {
+      return session
+          .createDataset(List.of(ConnectRunBatch.row(batch)), Encoders.BINARY())
+          .mapPartitions(new ConnectRunBatch(), Encoders.BINARY())
+          .collectAsList();
+    } finally {
+      session.clearTags();
     }
-    return decode(batch, out);
   }
 
   private BatchOutcome decode(Batch batch, List<byte[]> out) {
