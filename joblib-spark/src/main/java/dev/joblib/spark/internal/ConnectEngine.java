@@ -56,7 +56,7 @@ public final class ConnectEngine implements ParallelBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.REMOTE, Capability.INTERRUPT, Capability.INCREMENTAL_RESULTS);
+    return SparkEngine.CAPABILITIES;
   }
 
   @Override

@@ -64,7 +64,7 @@ public final class SessionEngine implements ParallelBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.REMOTE, Capability.INTERRUPT, Capability.INCREMENTAL_RESULTS);
+    return SparkEngine.CAPABILITIES;
   }
 
   @Override
