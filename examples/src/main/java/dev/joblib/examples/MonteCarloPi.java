@@ -27,8 +27,9 @@ public final class MonteCarloPi {
   /**
    * Prints the estimate.
    *
-   * @param args {@code --backend ID} (spark), {@code --samples N} (20,000,000), {@code --tasks N}
-   *     (32), {@code --seed N} (2026)
+   * @param args {@code --backend ID} (spark), {@code --remote sc://host:port} (a Spark Connect
+   *     server instead of the local or spark-submit session), {@code --samples N} (20,000,000),
+   *     {@code --tasks N} (32), {@code --seed N} (2026)
    */
   @SuppressWarnings("try") // the scope is used by being open
   public static void main(String[] args) {

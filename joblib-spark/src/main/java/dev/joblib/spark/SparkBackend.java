@@ -1,9 +1,8 @@
 package dev.joblib.spark;
 
-import dev.joblib.spark.internal.ClassicSession;
 import dev.joblib.spark.internal.ResourceRequest;
+import dev.joblib.spark.internal.SessionEngine;
 import dev.joblib.spark.internal.SessionLease;
-import dev.joblib.spark.internal.SparkEngine;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.BatchSink;
 import dev.joblib.spi.CallInfo;
@@ -41,19 +40,24 @@ import org.apache.spark.sql.SparkSession;
  * first task index. Functions and arguments must be serializable; the first task is checked before
  * anything runs. This backend never stops the session given here.
  *
+ * <p>On a Spark Connect session ({@code sc://}) each batch runs as a Dataset execution on the
+ * server, with joblib's jars and the classes of the tasks uploaded to the session once; the
+ * caller's operation tags and one of the call's own ({@code interruptTag}) replace job groups and
+ * job tags. CPUs, GPUs and resource profiles per task need a classic session.
+ *
  * @since 0.1
  */
 public final class SparkBackend implements ParallelBackend {
   private final SessionLease lease;
   private final int nJobs;
   private final ResourceRequest resources;
-  private final SparkEngine engine;
+  private final SessionEngine engine;
 
   private SparkBackend(SessionLease lease, int nJobs, ResourceRequest resources) {
     this.lease = lease;
     this.nJobs = nJobs;
     this.resources = resources;
-    this.engine = new SparkEngine(lease, nJobs, resources);
+    this.engine = new SessionEngine(lease, nJobs, resources);
   }
 
   /**
@@ -63,8 +67,6 @@ public final class SparkBackend implements ParallelBackend {
    * @param session a running session, not stopped by this backend
    * @return the backend
    * @throws NullPointerException if {@code session} is null
-   * @throws IllegalArgumentException if {@code session} is a Spark Connect session (the backend
-   *     needs a classic one, with a SparkContext in this JVM)
    */
   public static SparkBackend of(SparkSession session) {
     return of(session, -1);
@@ -78,12 +80,10 @@ public final class SparkBackend implements ParallelBackend {
    *     but one, ...
    * @return the backend
    * @throws NullPointerException if {@code session} is null
-   * @throws IllegalArgumentException if {@code nJobs} is 0, or {@code session} is a Spark Connect
-   *     session (the backend needs a classic one, with a SparkContext in this JVM)
+   * @throws IllegalArgumentException if {@code nJobs} is 0
    */
   public static SparkBackend of(SparkSession session, int nJobs) {
     Objects.requireNonNull(session, "session");
-    ClassicSession.require(session);
     if (nJobs == 0) {
       throw new IllegalArgumentException(
           "nJobs must be positive or negative (-1 = all the cluster's cores), got 0");

@@ -4,11 +4,12 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The backend submits Spark jobs through the session's {@code SparkContext}, which only a classic
- * session ({@code org.apache.spark.sql.classic.SparkSession}, a driver in this JVM) has. A Spark
- * Connect session ({@code org.apache.spark.sql.connect.SparkSession}, a client of a remote server)
- * refuses {@code sparkContext()} deep inside the first call; these checks refuse it up front with
- * what was given and what to do instead.
+ * Which kind of session the backend runs on: a classic session ({@code
+ * org.apache.spark.sql.classic.SparkSession}, a driver in this JVM) runs calls as RDD jobs through
+ * its {@code SparkContext}; a Spark Connect session ({@code
+ * org.apache.spark.sql.connect.SparkSession}, a client of a remote server, which refuses {@code
+ * sparkContext()}) runs them as Dataset executions. And which kind the environment asks for when
+ * joblib builds the session.
  */
 public final class ClassicSession {
   /** The class of Spark's classic session (Spark 4.x). */
@@ -17,33 +18,7 @@ public final class ClassicSession {
   /** The class of Spark's Connect client session (Spark 4.x). */
   static final String CONNECT = "org.apache.spark.sql.connect.SparkSession";
 
-  private static final String WHAT_TO_DO =
-      " Spark Connect does not give clients the SparkContext that the backend submits its jobs"
-          + " with. Run the application as a classic Spark driver instead (spark-submit --master"
-          + " <your cluster> without --remote; spark.api.mode=classic), build the session with"
-          + " SparkSession.builder().master(...), or use the 'threads' or 'processes' backend.";
-
   private ClassicSession() {}
-
-  /**
-   * Returns {@code session} if it is classic.
-   *
-   * @param session the session given to the backend
-   * @return the same session
-   * @throws IllegalArgumentException if it is a Spark Connect (or any non-classic) session
-   */
-  public static SparkSession require(SparkSession session) {
-    if (isClassic(session)) {
-      return session;
-    }
-    throw new IllegalArgumentException(
-        "backend 'spark' needs a classic Spark session ("
-            + CLASSIC
-            + ", a driver in this JVM), got "
-            + describe(session)
-            + "."
-            + WHAT_TO_DO);
-  }
 
   /**
    * Whether {@code session} is a classic session (false for a Spark Connect session).
@@ -61,52 +36,41 @@ public final class ClassicSession {
   }
 
   /**
-   * Refuses to build a session when the environment asks for Spark Connect: {@code spark.remote} or
-   * {@code spark.connect.remote} (system properties) or {@code SPARK_REMOTE} (environment) name a
-   * server, or {@code spark.api.mode} is {@code connect}. A classic builder would ignore them and
-   * start a local session in this JVM instead of reaching the cluster the user meant.
+   * The Spark Connect server the environment selects for a session joblib builds: {@code
+   * spark.remote} or {@code spark.connect.remote} (system properties, as spark-submit {@code
+   * --remote} and the Spark shells set them) or {@code SPARK_REMOTE} (environment); with only
+   * {@code spark.api.mode=connect}, the empty string (Spark then chooses: a local Connect server
+   * for a local master). A classic builder would ignore them and start a local session in this JVM
+   * instead of reaching the cluster the user meant.
    *
    * @param properties the system properties to read ({@code System::getProperty})
    * @param environment the environment variables to read ({@code System::getenv})
-   * @throws IllegalStateException if Spark Connect is selected
+   * @return the {@code sc://} address, {@code ""}, or null when Spark Connect is not selected
    */
-  static void requireNoConnectSelected(
+  static String connectSelected(
       UnaryOperator<String> properties, UnaryOperator<String> environment) {
     String remote = properties.apply("spark.remote");
-    String from = "system property spark.remote";
     if (remote == null) {
       remote = properties.apply("spark.connect.remote");
-      from = "system property spark.connect.remote";
     }
     if (remote == null) {
       remote = environment.apply("SPARK_REMOTE");
-      from = "environment variable SPARK_REMOTE";
+    }
+    if (remote != null && !remote.isBlank()) {
+      return remote.strip();
     }
     String mode = properties.apply("spark.api.mode");
-    boolean connectMode = mode != null && mode.strip().equalsIgnoreCase("connect");
-    if (remote == null && !connectMode) {
-      return;
-    }
-    String selected =
-        remote != null
-            ? from + " = " + remote
-            : "system property spark.api.mode = " + mode + " (Spark Connect)";
-    throw new IllegalStateException(
-        "backend 'spark' needs a classic Spark session ("
-            + CLASSIC
-            + ", a driver in this JVM), but no session is running and "
-            + selected
-            + " selects Spark Connect; joblib does not build a local session in its place."
-            + WHAT_TO_DO);
+    return mode != null && mode.strip().equalsIgnoreCase("connect") ? "" : null;
   }
 
-  /** The session's kind and, for a Connect session, the server when the environment names it. */
-  private static String describe(SparkSession session) {
-    String name = session.getClass().getName();
-    if (!name.startsWith(CONNECT)) {
-      return "a " + name;
-    }
-    String remote = System.getProperty("spark.remote", System.getenv("SPARK_REMOTE"));
-    return "a Spark Connect session (" + name + (remote != null ? ", server " + remote : "") + ")";
+  /**
+   * A builder of a Spark Connect session to {@code remote}.
+   *
+   * @param remote an {@code sc://} address, or {@code ""} to let Spark choose
+   * @return the builder
+   */
+  static SparkSession.Builder connectBuilder(String remote) {
+    SparkSession.Builder builder = SparkSession.builder().config("spark.api.mode", "connect");
+    return remote.isEmpty() ? builder : builder.remote(remote);
   }
 }

@@ -74,7 +74,7 @@ public abstract class SessionLease {
         if (released) {
           throw new IllegalStateException("the spark backend is closed");
         }
-        if (session == null || session.sparkContext().isStopped()) {
+        if (session == null || stopped(session)) {
           if (ownsUse) {
             giveBack(session, true);
             ownsUse = false;
@@ -107,7 +107,7 @@ public abstract class SessionLease {
   }
 
   private static synchronized SparkSession acquire() {
-    if (owned != null && !owned.sparkContext().isStopped()) {
+    if (owned != null && !stopped(owned)) {
       ownedUsers++;
       return owned;
     }
@@ -120,7 +120,14 @@ public abstract class SessionLease {
     if (existing != null) {
       return existing;
     }
-    ClassicSession.requireNoConnectSelected(System::getProperty, System::getenv);
+    String remote = ClassicSession.connectSelected(System::getProperty, System::getenv);
+    if (remote != null) {
+      owned = ClassicSession.connectBuilder(remote).getOrCreate();
+      ownedUsers = 1;
+      LOG.log(
+          Level.DEBUG, "connected a Spark Connect session to {0} for the spark backend", remote);
+      return owned;
+    }
     SparkSession.Builder builder = SparkSession.builder();
     if (System.getProperty("spark.master") == null) {
       builder.master("local[*]");
@@ -151,22 +158,16 @@ public abstract class SessionLease {
     }
   }
 
-  /**
-   * The session if it is running; a Spark Connect session is refused (it has no SparkContext).
-   *
-   * @throws IllegalStateException if the process's session is not a classic one
-   */
+  /** The session if it is running (Spark keeps no closed Connect session as active or default). */
   private static SparkSession running(Option<SparkSession> session) {
-    if (session.isDefined() && !ClassicSession.isClassic(session.get())) {
-      try {
-        ClassicSession.require(session.get());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("the process's active Spark session: " + e.getMessage(), e);
-      }
-    }
-    if (session.isDefined() && !session.get().sparkContext().isStopped()) {
+    if (session.isDefined() && !stopped(session.get())) {
       return session.get();
     }
     return null;
+  }
+
+  /** Whether a classic session's context is stopped; a Connect session has no context to ask. */
+  private static boolean stopped(SparkSession session) {
+    return ClassicSession.isClassic(session) && session.sparkContext().isStopped();
   }
 }

@@ -42,7 +42,7 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
     if (gpus.isPresent()) {
       resources = resources.withGpusPerTask(number(ResourceRequest.GPUS, gpus.get(), false));
     }
-    return new SparkEngine(SessionLease.fromEnvironment(), spec.nJobs(), resources);
+    return new SessionEngine(SessionLease.fromEnvironment(), spec.nJobs(), resources);
   }
 
   /** An option's number; the checks of its range are the backend's. */
@@ -64,18 +64,25 @@ public final class SparkBackendProvider implements ParallelBackendProvider {
     }
   }
 
-  /** Fails with a clear message when Spark itself (provided by the cluster) is missing. */
+  /**
+   * Fails with a clear message when Spark itself (provided by the cluster, or its Connect client)
+   * is missing.
+   */
   private static void requireSpark() {
+    ClassLoader loader = SparkBackendProvider.class.getClassLoader();
     try {
-      Class.forName(ClassicSession.CLASSIC, false, SparkBackendProvider.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalStateException(
-          "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
-              + " org.apache.spark:spark-sql_2.13 (4.x) to the application (the Spark Connect client"
-              + " alone is not enough: the backend needs a classic session, "
-              + ClassicSession.CLASSIC
-              + ")",
-          e);
+      Class.forName(ClassicSession.CLASSIC, false, loader);
+    } catch (ClassNotFoundException | LinkageError classic) {
+      try {
+        Class.forName(ClassicSession.CONNECT, false, loader);
+      } catch (ClassNotFoundException | LinkageError connect) {
+        classic.addSuppressed(connect);
+        throw new IllegalStateException(
+            "backend 'spark': Spark is not on the class path; run the job with spark-submit, or add"
+                + " org.apache.spark:spark-sql_2.13 (4.x) to the application, or its Spark Connect"
+                + " client org.apache.spark:spark-connect-client-jvm_2.13 for an sc:// server",
+            classic);
+      }
     }
   }
 

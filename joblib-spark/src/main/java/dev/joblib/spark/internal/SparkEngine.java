@@ -33,7 +33,9 @@ public final class SparkEngine implements ParallelBackend {
   static final String PRE_DISPATCH = "1024*n_jobs";
 
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final Set<Capability> CAPABILITIES =
+
+  /** What the backend offers, on a classic and on a Spark Connect session. */
+  static final Set<Capability> CAPABILITIES =
       Collections.unmodifiableSet(
           EnumSet.of(Capability.REMOTE, Capability.INTERRUPT, Capability.INCREMENTAL_RESULTS));
 

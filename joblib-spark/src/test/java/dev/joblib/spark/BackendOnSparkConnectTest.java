@@ -1,0 +1,244 @@
+package dev.joblib.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.joblib.BackendFailedException;
+import dev.joblib.Fn1;
+import dev.joblib.MemorizedFn1;
+import dev.joblib.Memory;
+import dev.joblib.Parallel;
+import dev.joblib.Probe;
+import dev.joblib.TaskFailedException;
+import dev.joblib.stores.S3Server;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backend on a real Spark Connect server (a child JVM, local[2]) that knows nothing of joblib.
+ */
+class BackendOnSparkConnectTest {
+  @TempDir static Path dir;
+  private static ConnectServer server;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startServer() {
+    ConnectServer.assumeClientClassPath();
+    server = ConnectServer.start(dir, "local[2]", Map.of());
+    spark = server.newSession();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (spark != null) {
+      spark.stop();
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** A record of the test sources, captured by the tasks and returned by them. */
+  record Point(int x, int y) implements java.io.Serializable {}
+
+  @Test
+  void testClassesRunOnTheServerAndResultsComeBackInOrder() {
+    assertThat(spark.getClass().getName()).isEqualTo("org.apache.spark.sql.connect.SparkSession");
+    Point origin = new Point(1, 2);
+    List<Integer> xs = IntStream.range(0, 100).boxed().collect(Collectors.toList());
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2))) {
+      List<Point> points = p.map(xs, x -> new Point(origin.x() + x, origin.y()));
+      assertThat(points)
+          .isEqualTo(xs.stream().map(x -> new Point(1 + x, 2)).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void aTaskFailureArrivesWithItsIndexAndOriginalException() {
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2))) {
+      assertThatThrownBy(
+              () ->
+                  p.map(
+                      List.of(0, 1, 2, 3),
+                      x -> {
+                        if (x == 2) {
+                          throw new IllegalArgumentException("bad " + x);
+                        }
+                        return x;
+                      }))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(IllegalArgumentException.class)
+          .hasRootCauseMessage("bad 2")
+          .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2));
+    }
+  }
+
+  @Test
+  void aFunctionMemoisedOnS3IsComputedOnTheServerOncePerPoint() throws Exception {
+    S3Server s3 = new S3Server();
+    s3.start();
+    try {
+      Probe probe = Probe.create();
+      Memory memory =
+          Memory.builder()
+              .location("s3://" + s3.newBucket("connect") + "/cache")
+              .storeOption("s3.endpoint", s3.endpoint().toString())
+              .storeOption("s3.region", s3.region().id())
+              .storeOption("s3.accessKey", s3.accessKey())
+              .storeOption("s3.secretKey", s3.secretKey())
+              .build();
+      Fn1<Integer, Long> score =
+          x -> {
+            probe.mark("computed-" + x + "-pid" + ProcessHandle.current().pid());
+            return (long) x * x;
+          };
+      MemorizedFn1<Integer, Long> cached = memory.cache(score);
+      List<Integer> grid = IntStream.range(0, 6).boxed().collect(Collectors.toList());
+      List<Integer> wider = IntStream.range(0, 8).boxed().collect(Collectors.toList());
+      try (Parallel p = Parallel.create().backend(SparkBackend.of(spark)).batchSize(1)) {
+        assertThat(p.map(grid, cached))
+            .isEqualTo(grid.stream().map(x -> (long) x * x).collect(Collectors.toList()));
+        assertThat(p.map(wider, cached))
+            .isEqualTo(wider.stream().map(x -> (long) x * x).collect(Collectors.toList()));
+      }
+      // 6 points, then only the 2 new ones: each computed once, in the server's JVM
+      assertThat(probe.count("computed-")).isEqualTo(8);
+      assertThat(probe.count("computed-3-pid" + ProcessHandle.current().pid())).isZero();
+    } finally {
+      s3.stop();
+    }
+  }
+
+  @Test
+  void interruptingTheCallersTagEndsTheCallAndItsTasksOnTheServer() throws Exception {
+    Probe probe = Probe.create();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              spark.addTag("joblib-test-mine");
+              try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1)) {
+                p.map(
+                    IntStream.range(0, 8).boxed().collect(Collectors.toList()),
+                    x -> sleepy(probe, x));
+              } catch (Throwable t) {
+                failure.set(t);
+              } finally {
+                spark.clearTags();
+              }
+            });
+    caller.start();
+    awaitCount(probe, "ran-", 1);
+    spark.interruptTag("joblib-test-mine");
+    caller.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(caller.isAlive()).as("the call still runs after interruptTag").isFalse();
+    assertThat(failure.get()).isInstanceOf(BackendFailedException.class);
+    awaitAllLeft(probe);
+    assertThat(probe.count("finished-")).isZero();
+    assertThat(probe.count("interrupted-")).isEqualTo(probe.count("ran-"));
+  }
+
+  @Test
+  void closingAStreamHalfWayEndsTheTasksOnTheServer() throws Exception {
+    Probe probe = Probe.create();
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1)) {
+      try (Stream<Integer> results =
+          p.stream(
+              IntStream.range(0, 40)
+                  .mapToObj(x -> dev.joblib.Joblib.delayed(() -> quickThenSleepy(probe, x))))) {
+        Iterator<Integer> it = results.iterator();
+        assertThat(it.next()).isZero();
+        awaitCount(probe, "ran-", 2);
+      }
+      awaitAllLeft(probe);
+      assertThat(probe.count("finished-")).isZero();
+      assertThat(probe.count("ran-")).isLessThan(40);
+      // the session serves the next call
+      assertThat(p.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+    }
+  }
+
+  @Test
+  void sparkRemoteSelectsConnectForTheSparkIdAndTheBuiltSessionIsStoppedAtClose() {
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    System.setProperty("spark.remote", server.remote());
+    try {
+      try (Parallel p = Parallel.create().backend("spark").nJobs(2)) {
+        assertThat(p.map(List.of(1, 2, 3), x -> x * 10)).containsExactly(10, 20, 30);
+        assertThat(SparkSession.getDefaultSession().get().getClass().getName())
+            .isEqualTo("org.apache.spark.sql.connect.SparkSession");
+      }
+      assertThat(SparkSession.getDefaultSession().isDefined())
+          .as("the session joblib connected is closed with the last backend")
+          .isFalse();
+    } finally {
+      System.clearProperty("spark.remote");
+      SparkSession.setDefaultSession(spark);
+    }
+  }
+
+  /** Marks ran-x, sleeps 60 s unless interrupted (marks interrupted-x), always marks left-x. */
+  static int sleepy(Probe probe, int x) {
+    probe.mark("ran-" + x);
+    try {
+      Thread.sleep(60_000);
+      probe.mark("finished-" + x);
+      return x;
+    } catch (InterruptedException e) {
+      probe.mark("interrupted-" + x);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      probe.mark("left-" + x);
+    }
+  }
+
+  /** Task 0 returns at once; the others sleep as {@link #sleepy}. */
+  static int quickThenSleepy(Probe probe, int x) {
+    return x == 0 ? 0 : sleepy(probe, x);
+  }
+
+  private static void awaitCount(Probe probe, String prefix, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (probe.count(prefix) < count && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(probe.count(prefix)).as(prefix).isGreaterThanOrEqualTo(count);
+  }
+
+  /**
+   * Waits until every task that started has left; the tasks sleep 60 s, so all leaving well within
+   * that shows the server interrupted them.
+   */
+  private static void awaitAllLeft(Probe probe) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (probe.count("left-") < probe.count("ran-") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(probe.count("left-")).as("tasks that left").isEqualTo(probe.count("ran-"));
+  }
+
+  @Test
+  void nJobsMinusOneIsTheServersParallelism() {
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark))) {
+      assertThat(SparkBackend.of(spark).nJobs()).isEqualTo(2);
+    }
+  }
+}
