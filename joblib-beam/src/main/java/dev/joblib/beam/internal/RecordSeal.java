@@ -41,15 +41,22 @@ final class RecordSeal implements Serializable {
     return record;
   }
 
-  /** Whether {@code record} carries this key's seal over its current fields. */
+  /**
+   * Whether {@code record} carries this key's seal over its current fields; false for a record of
+   * another shape (a planted file's fields of other types or names).
+   */
   boolean isGenuine(GenericRecord record) {
-    Object seal = record.get(FIELD);
-    if (!(seal instanceof ByteBuffer buffer)) {
+    try {
+      Object seal = record.get(FIELD);
+      if (!(seal instanceof ByteBuffer buffer)) {
+        return false;
+      }
+      byte[] given = new byte[buffer.remaining()];
+      buffer.duplicate().get(given);
+      return MessageDigest.isEqual(given, mac(record));
+    } catch (RuntimeException otherShape) { // AvroRuntimeException, ClassCastException
       return false;
     }
-    byte[] given = new byte[buffer.remaining()];
-    buffer.duplicate().get(given);
-    return MessageDigest.isEqual(given, mac(record));
   }
 
   /** The MAC over the record's fields, each length-prefixed or flagged absent. */

@@ -120,10 +120,16 @@ final class ConnectArtifacts {
     return needed.size();
   }
 
-  /** How a missing class shows in the server's errors. */
+  /**
+   * How a missing class shows in the server's errors: a {@code NoClassDefFoundError} or {@code
+   * ClassNotFoundException} naming it, or {@link RunBatch}'s "class X is missing". Nothing else: a
+   * task's own message that merely names a class ({@code ClassCastException}: "class A cannot be
+   * cast to class B") must not make the batch run again.
+   */
   private static final java.util.regex.Pattern MISSING =
       java.util.regex.Pattern.compile(
-          "(?:NoClassDefFoundError: |ClassNotFoundException: |class )([\\w$./]+?)(?: is missing|[\\s;:,)]|$)");
+          "(?:(?:NoClassDefFoundError|ClassNotFoundException): ([\\w$./]+?)(?:[\\s;:,)]|$))"
+              + "|(?:class ([\\w$./]+?) is missing)");
 
   /**
    * Uploads the code source of a class the server reported missing in {@code error} (its message
@@ -142,7 +148,7 @@ final class ConnectArtifacts {
       String text = t.getClass().getName() + ": " + t.getMessage();
       java.util.regex.Matcher m = MISSING.matcher(text);
       while (m.find()) {
-        String name = m.group(1).replace('/', '.');
+        String name = (m.group(1) != null ? m.group(1) : m.group(2)).replace('/', '.');
         if (name.endsWith(".")) {
           name = name.substring(0, name.length() - 1);
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -221,12 +222,18 @@ final class ConnectCall implements BackendCall {
     callerTags.forEach(session::addTag);
     session.addTag(tag);
     try {
+      if (cancelled) { // after the tag: a cancel from now on reaches this execution
+        throw new CancellationException("the joblib Parallel call was cancelled");
+      }
       return session
           .createDataset(List.of(ConnectRunBatch.row(batch)), Encoders.BINARY())
           .mapPartitions(new ConnectRunBatch(), Encoders.BINARY())
           .collectAsList();
     } finally {
       session.clearTags();
+      if (cancelled) {
+        interrupt(); // cancelled while this execution was being sent
+      }
     }
   }
 
@@ -235,7 +242,7 @@ final class ConnectCall implements BackendCall {
       if (out.size() != 1) {
         throw new IllegalStateException("expected one outcome, got " + out.size());
       }
-      return (BatchOutcome) Wire.read(out.get(0), driverLoader);
+      return (BatchOutcome) Wire.readUntrusted(out.get(0), driverLoader);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       return BatchOutcome.failure(
           batch,

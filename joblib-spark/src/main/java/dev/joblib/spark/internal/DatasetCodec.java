@@ -78,6 +78,15 @@ public final class DatasetCodec implements ValueCodec {
     }
     String encoder = encoderName(dataset);
     Path data = new Path(new Path(directory), DATA);
+    if ("file".equals(directory.getScheme()) && !dataset.sparkSession().sparkContext().isLocal()) {
+      // executors on other machines would commit their part files to their own disks
+      throw new IOException(
+          "cannot store a Dataset in the local directory "
+              + directory
+              + " from a cluster ("
+              + dataset.sparkSession().sparkContext().master()
+              + "): its executors cannot write there; use a Memory location they share (hdfs://)");
+    }
     try {
       dataset.write().mode(SaveMode.ErrorIfExists).parquet(data.toString());
     } catch (Exception e) { // Spark's checked exceptions (AnalysisException) come unchecked
@@ -88,7 +97,12 @@ public final class DatasetCodec implements ValueCodec {
     StringBuilder manifest = new StringBuilder();
     manifest.append("encoder\t").append(encoder).append('\n');
     manifest.append("schema\t").append(dataset.schema().json()).append('\n');
-    for (Map.Entry<String, Long> file : dataFiles(fs, data).entrySet()) {
+    Map<String, Long> files = dataFiles(fs, data);
+    if (files.keySet().stream().noneMatch(name -> name.startsWith("part-"))) {
+      throw new IOException(
+          "Spark wrote no part file into " + data + " (found " + files.keySet() + ")");
+    }
+    for (Map.Entry<String, Long> file : files.entrySet()) {
       manifest.append("file\t").append(file.getValue()).append('\t').append(file.getKey());
       manifest.append('\n');
     }
@@ -118,6 +132,10 @@ public final class DatasetCodec implements ValueCodec {
     }
     if (encoder == null || schema == null) {
       throw new IOException(MANIFEST + " in " + directory + " lacks the encoder or the schema");
+    }
+    if (written.keySet().stream().noneMatch(name -> name.startsWith("part-"))) {
+      // Spark writes at least one part file, even for no rows
+      throw new IOException(MANIFEST + " in " + directory + " lists no Parquet part file");
     }
     Map<String, Long> found = dataFiles(fs, data);
     for (Map.Entry<String, Long> file : written.entrySet()) {

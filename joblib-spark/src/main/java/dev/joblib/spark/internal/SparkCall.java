@@ -368,7 +368,7 @@ final class SparkCall implements BackendCall {
   /** The outcome, or the {@link OversizedOutcome} sent instead of it. */
   private Object decode(Batch batch, byte[] bytes) {
     try {
-      return Wire.read(bytes, driverLoader);
+      return Wire.readUntrusted(bytes, driverLoader);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       return BatchOutcome.failure(
           batch,

@@ -1,5 +1,7 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.Joblib;
+import dev.joblib.LoadOptions;
 import dev.joblib.spi.ArrayBounds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +42,21 @@ final class Wire {
         new LoaderObjectInputStream(
             new ByteArrayInputStream(data, offset, data.length - offset), loader, bounds)) {
       in.setObjectInputFilter(bounds.with(in.getObjectInputFilter()));
+      return in.readObject();
+    }
+  }
+
+  /**
+   * Reads back what {@link #write} wrote on a machine this JVM does not control (an executor or a
+   * Spark Connect server shared with other users): under {@code Joblib.load}'s filter too, which
+   * refuses known deserialization gadgets and proxies.
+   */
+  static Object readUntrusted(byte[] data, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    ArrayBounds bounds = new ArrayBounds(data.length);
+    try (ObjectInputStream in =
+        new LoaderObjectInputStream(new ByteArrayInputStream(data), loader, bounds)) {
+      in.setObjectInputFilter(bounds.then(Joblib.loadFilter(LoadOptions.defaults())));
       return in.readObject();
     }
   }
