@@ -192,8 +192,21 @@ final class ConnectArtifacts {
     }
   }
 
-  /** A jar of the directory's content, named after the directory and its path's hash. */
-  private static Path jarOf(Path dir) throws IOException {
+  private static boolean hidden(Path path) {
+    Path name = path.getFileName();
+    return name != null && name.toString().startsWith(".");
+  }
+
+  /** The most bytes of a class directory uploaded as one jar. */
+  static final long MAX_DIRECTORY_BYTES = 256L << 20;
+
+  /**
+   * A jar of the directory's content, named after the directory and its path's hash. Hidden files
+   * and directories ({@code .git}, {@code .env}, an IDE's settings) stay out of it, and a directory
+   * above {@link #MAX_DIRECTORY_BYTES} is refused: a class path entry such as {@code .} would
+   * otherwise send the whole working directory to the server.
+   */
+  static Path jarOf(Path dir) throws IOException {
     Path parent = dir.getParent();
     String module =
         parent != null && parent.getParent() != null ? parent.getParent().getFileName() + "-" : "";
@@ -212,8 +225,29 @@ final class ConnectArtifacts {
       Files.walkFileTree(
           dir,
           new SimpleFileVisitor<>() {
+            private long bytes;
+
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              return !d.equals(dir) && hidden(d)
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+              if (hidden(f)) {
+                return FileVisitResult.CONTINUE;
+              }
+              bytes += attrs.size();
+              if (bytes > MAX_DIRECTORY_BYTES) {
+                throw new IOException(
+                    "the class directory "
+                        + dir
+                        + " holds more than "
+                        + MAX_DIRECTORY_BYTES
+                        + " bytes: package the application as a jar for Spark Connect");
+              }
               out.putNextEntry(new JarEntry(dir.relativize(f).toString().replace('\\', '/')));
               Files.copy(f, out);
               out.closeEntry();
