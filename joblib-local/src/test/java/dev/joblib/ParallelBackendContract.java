@@ -545,10 +545,19 @@ public abstract class ParallelBackendContract {
   void everyBatchIsReportedStartedBeforeItsOutcome() throws Exception {
     Assumptions.assumeFalse(
         capabilities().contains(Capability.TIMEOUT), "the backend applies timeouts itself");
+    assertEveryBatchStartsBeforeItsOutcome(backendId(), workers(), 4);
+  }
+
+  /**
+   * Runs {@code batchCount} one-task batches straight through the SPI of the backend {@code
+   * backendId} and checks that it reported every batch started, and before that batch's outcome.
+   * Public so a backend's own tests can run it under conditions only they can set up.
+   */
+  public static void assertEveryBatchStartsBeforeItsOutcome(
+      String backendId, int workers, int batchCount) throws InterruptedException {
     List<Batch> batches = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      batches.add(
-          new Batch(i, i, List.of(delayed(x -> x * 10, i)), 0, backendId(), "sequential", 1));
+    for (int i = 0; i < batchCount; i++) {
+      batches.add(new Batch(i, i, List.of(delayed(x -> x * 10, i)), 0, backendId, "sequential", 1));
     }
     ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
     CountDownLatch outcomes = new CountDownLatch(batches.size());
@@ -566,17 +575,20 @@ public abstract class ParallelBackendContract {
           }
         };
     try (ParallelBackend backend =
-            BackendRegistry.provider(backendId()).create(new BackendSpec(workers(), Map.of(), 0));
+            BackendRegistry.provider(backendId).create(new BackendSpec(workers, Map.of(), 0));
         BackendCall call =
             backend.startCall(
-                new CallInfo("contract-starts", Optional.empty(), OptionalLong.of(4), 0), sink)) {
+                new CallInfo("contract-starts", Optional.empty(), OptionalLong.of(batchCount), 0),
+                sink)) {
       call.submit(batches);
       assertThat(outcomes.await(60, TimeUnit.SECONDS)).as("all outcomes arrived").isTrue();
     }
     List<String> seen = new ArrayList<>(events);
     for (int i = 0; i < batches.size(); i++) {
       assertThat(seen).contains("started-" + i, "done-" + i);
-      assertThat(seen.indexOf("started-" + i)).isLessThan(seen.indexOf("done-" + i));
+      assertThat(seen.indexOf("started-" + i))
+          .as("batch %d's start comes before its outcome in %s", i, seen)
+          .isLessThan(seen.indexOf("done-" + i));
     }
   }
 

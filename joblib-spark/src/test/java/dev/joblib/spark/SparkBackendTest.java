@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Parallel;
+import dev.joblib.ParallelBackendContract;
 import dev.joblib.ParallelConfig;
 import dev.joblib.RemoteTaskException;
 import dev.joblib.TaskFailedException;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +53,32 @@ class SparkBackendTest {
             .map(range(12), SparkBackendTest::countConcurrency);
     assertThat(out).isEqualTo(range(12));
     assertThat(MAX_RUNNING.get()).isBetween(1, 2);
+  }
+
+  /**
+   * The listener bus that reports task starts runs behind the results a job hands back; a slow
+   * listener on the same queue (any user's) makes it lag by seconds. A batch must still be reported
+   * started before its outcome, or its timeout clock would start after it finished.
+   */
+  @Test
+  void aLaggingListenerBusStillReportsEveryStartBeforeItsOutcome() throws Exception {
+    SparkListener slow =
+        new SparkListener() {
+          @Override
+          public void onTaskStart(SparkListenerTaskStart taskStart) {
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    spark.sparkContext().addSparkListener(slow);
+    try {
+      ParallelBackendContract.assertEveryBatchStartsBeforeItsOutcome("spark", 3, 12);
+    } finally {
+      spark.sparkContext().removeSparkListener(slow);
+    }
   }
 
   @Test

@@ -194,6 +194,9 @@ final class SparkCall implements BackendCall {
     if (merged != null) {
       failing |= !merged.succeeded();
       if (!cancelled) {
+        // the listener bus reports starts behind results (by seconds under a slow listener):
+        // report the start here too, so it always precedes the outcome; the sink keeps the first
+        sink.started(part.whole().original());
         sink.accept(merged);
       }
     }

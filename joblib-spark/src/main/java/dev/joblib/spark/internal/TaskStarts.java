@@ -19,9 +19,11 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * collected. The call's timeout clock for a batch starts there, so a batch that waits for a free
  * core or for executors to register is not timed out.
  *
- * <p>The listener bus delivers events in order but late (milliseconds; more under a flood of
- * events, and Spark drops events when its queue overflows, logging that it did): a start reported
- * late only gives the batch a little more time.
+ * <p>The listener bus delivers events in order but late (milliseconds; seconds under a flood of
+ * events or behind a slow listener on the same queue, and Spark drops events when its queue
+ * overflows, logging that it did): a start reported late only gives the batch a little more time. A
+ * start can even come after the batch's result, so {@link SparkCall} reports each batch started
+ * again just before its outcome, and the sink keeps the first report.
  */
 final class TaskStarts extends SparkListener {
   /** The local property that carries a job's wave id. */
