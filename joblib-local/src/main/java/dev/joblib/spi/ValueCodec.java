@@ -55,8 +55,13 @@ public interface ValueCodec {
    *
    * @param directory the entry's directory
    * @return the value, of the kind {@link #write} was given
-   * @throws IOException if the files cannot be read, or are missing, truncated or damaged; Memory
-   *     then deletes the entry, logs one warning and computes the value again
+   * @throws dev.joblib.PersistenceException with reason {@code CORRUPT} or {@code TRUNCATED} if the
+   *     files are missing, truncated or damaged (or {@code REFUSED}, {@code CLASS_NOT_FOUND} as
+   *     {@code Joblib.load} would have it): Memory deletes a damaged or refused entry, logs one
+   *     warning and computes the value again
+   * @throws IOException if the files cannot be read here and now (an I/O error, a storage node
+   *     down); Memory then keeps the entry, which other readers or a later read may need, logs one
+   *     warning and computes the value without caching it; any other exception counts the same
    */
   Object read(URI directory) throws IOException;
 }

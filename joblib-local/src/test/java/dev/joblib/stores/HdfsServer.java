@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class HdfsServer implements BeforeAllCallback, AfterAllCallback {
   private Path baseDir;
   private MiniDFSCluster cluster;
+  private MiniDFSCluster.DataNodeProperties stoppedDataNode;
   private int port;
 
   @Override
@@ -80,6 +81,21 @@ public final class HdfsServer implements BeforeAllCallback, AfterAllCallback {
       cluster.shutdown(false);
       cluster = null;
     }
+  }
+
+  /**
+   * Stops the DataNode but not the NameNode: listings, metadata and deletes still work, reading a
+   * file's blocks fails, as when the DataNodes holding them are down or unreachable.
+   */
+  public synchronized void stopDataNode() {
+    stoppedDataNode = cluster.stopDataNode(0);
+  }
+
+  /** Starts the DataNode that {@link #stopDataNode()} stopped, on its old ports and data. */
+  public synchronized void restartDataNode() throws IOException {
+    cluster.restartDataNode(stoppedDataNode, true);
+    stoppedDataNode = null;
+    cluster.waitActive();
   }
 
   /** Whether the cluster is running. */

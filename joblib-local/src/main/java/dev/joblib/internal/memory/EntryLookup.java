@@ -7,12 +7,14 @@ import dev.joblib.spi.StoredEntry;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds a call's entry and makes sure it is good: an entry the validation rejects, whose metadata
- * is unreadable or whose output cannot be loaded is deleted and counts as a miss, so the call is
- * computed again (self-healing). A hit records the access.
+ * is unreadable or whose output is damaged is deleted and counts as a miss, so the call is computed
+ * again (self-healing). An entry that cannot be read here for a reason outside it ({@link
+ * ReadFailures}) counts as a miss too but is kept. A hit records the access.
  */
 final class EntryLookup {
   private static final System.Logger LOG = System.getLogger("dev.joblib.Memory");
@@ -33,6 +35,7 @@ final class EntryLookup {
   private final FunctionIdentity identity;
   private final CacheValidation validation;
   private final EntryReader reader;
+  private final Set<EntryKey> keptWarned = ConcurrentHashMap.newKeySet();
 
   EntryLookup(MemorySettings settings, FunctionIdentity identity, CacheValidation validation) {
     this.settings = settings;
@@ -65,16 +68,7 @@ final class EntryLookup {
     } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
       // the errors: a corrupt entry whose object graph allocates what its bytes declare (in a
       // class's own readObject, out of the load filter's sight); the partial value is garbage now
-      GuardedStore.warn(
-          "Exception while loading results for "
-              + identity.displayName()
-              + " (entry "
-              + key
-              + " in "
-              + settings.location()
-              + "); deleting the entry and computing again",
-          e);
-      s.delete(key);
+      unreadable(s, key, e);
       return null;
     }
     touch(s, key);
@@ -82,6 +76,38 @@ final class EntryLookup {
       CallText.out().println("[Memory] Loading " + identity.displayName() + " from cache " + key);
     }
     return new Hit(value);
+  }
+
+  /**
+   * Deletes a damaged entry with a warning; keeps one that only cannot be read here and now (warned
+   * once per entry and lookup, then logged at debug level), so the call computes without caching.
+   */
+  private void unreadable(GuardedStore s, EntryKey key, Throwable e) {
+    String what =
+        "Exception while loading results for "
+            + identity.displayName()
+            + " (entry "
+            + key
+            + " in "
+            + settings.location()
+            + "); ";
+    if (ReadFailures.damaged(e)) {
+      GuardedStore.warn(what + "deleting the entry and computing again", e);
+      s.delete(key);
+      return;
+    }
+    if (keptWarned.size() > 10_000) {
+      keptWarned.clear();
+    }
+    String kept =
+        what
+            + "keeping the entry, which is not damaged and may be readable elsewhere or later,"
+            + " and computing again without caching";
+    if (keptWarned.add(key)) {
+      GuardedStore.warn(kept, e);
+    } else {
+      LOG.log(Level.DEBUG, "[Memory] " + kept + ": " + e, e);
+    }
   }
 
   /** Records the access, at most once per second per entry from this JVM. */
@@ -100,13 +126,18 @@ final class EntryLookup {
   }
 
   private boolean isValid(GuardedStore s, StoredEntry entry) {
+    Optional<byte[]> bytes;
+    try {
+      bytes = entry.readMetadata();
+    } catch (RuntimeException e) {
+      unreadable(s, entry.key(), e);
+      return false;
+    }
     CacheMetadata metadata;
     try {
       metadata =
           MetadataCodec.decode(
-              entry
-                  .readMetadata()
-                  .orElseThrow(() -> new IllegalArgumentException("metadata.json is missing")));
+              bytes.orElseThrow(() -> new IllegalArgumentException("metadata.json is missing")));
     } catch (RuntimeException e) {
       GuardedStore.warn(
           "the metadata of cache entry " + entry.key() + " is unreadable; computing again", e);

@@ -64,8 +64,11 @@ final class EntryReader {
             .readMetadata()
             .orElseThrow(
                 () ->
-                    new IllegalStateException(
-                        "entry " + entry.key() + " is signed but has no metadata.json"));
+                    new PersistenceException(
+                        PersistenceException.Reason.BAD_SIGNATURE,
+                        "entry " + entry.key() + " is signed but has no metadata.json",
+                        null,
+                        null));
     byte[] key =
         EntrySigning.entryKey(settings.signingKey(), entry.key(), identity.codeHash(), metadata);
     return ResultCodec.load(entry, settings, base.withVerification(key));

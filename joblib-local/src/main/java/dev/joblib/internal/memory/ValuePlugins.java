@@ -1,12 +1,12 @@
 package dev.joblib.internal.memory;
 
+import dev.joblib.PersistenceException;
 import dev.joblib.spi.ArgumentFingerprint;
 import dev.joblib.spi.EntryWriter;
 import dev.joblib.spi.StoredEntry;
 import dev.joblib.spi.ValueCodec;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.ArrayList;
@@ -99,9 +99,9 @@ final class ValuePlugins {
    * Returns a loaded output as the entry's value: a codec's marker becomes the value the codec
    * reads from the entry's directory; anything else is the value itself.
    *
-   * @throws UncheckedIOException if the codec's files are missing, partial or damaged
-   * @throws IllegalStateException if the codec is not on the class path, or the store keeps no
-   *     directory
+   * @throws PersistenceException if the codec found its files missing, partial or damaged
+   * @throws UnreadableHereException if the codec is not on the class path, the store keeps no
+   *     directory, or the codec failed otherwise
    */
   static Object decode(Object loaded, StoredEntry entry) {
     if (!(loaded instanceof Object[] parts
@@ -116,27 +116,37 @@ final class ValuePlugins {
             .findFirst()
             .orElseThrow(
                 () ->
-                    new IllegalStateException(
+                    new UnreadableHereException(
                         "entry "
                             + entry.key()
                             + " was written by the value codec '"
                             + id
                             + "', which is not on the class path (joblib-spark provides"
-                            + " 'spark-dataset')"));
+                            + " 'spark-dataset')",
+                        null));
     URI directory =
         entry
             .directory()
             .orElseThrow(
                 () ->
-                    new IllegalStateException(
-                        "entry "
-                            + entry.key()
-                            + " has codec files but its store has no directory"));
+                    new UnreadableHereException(
+                        "entry " + entry.key() + " has codec files but its store has no directory",
+                        null));
     try {
       return codec.read(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read the " + id + " value of entry " + entry.key() + " at " + directory, e);
+    } catch (PersistenceException e) {
+      throw e; // the codec found its files damaged
+    } catch (Exception e) { // IOException, and what an engine throws undeclared
+      throw new UnreadableHereException(
+          "cannot read the "
+              + id
+              + " value of entry "
+              + entry.key()
+              + " at "
+              + directory
+              + ": "
+              + e,
+          e);
     }
   }
 

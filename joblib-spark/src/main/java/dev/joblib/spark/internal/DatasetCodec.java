@@ -4,6 +4,7 @@ import static java.io.ObjectInputFilter.Status.REJECTED;
 
 import dev.joblib.Joblib;
 import dev.joblib.LoadOptions;
+import dev.joblib.PersistenceException;
 import dev.joblib.spi.ValueCodec;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -123,28 +124,32 @@ public final class DatasetCodec implements ValueCodec {
     Map<String, Long> written = new TreeMap<>();
     for (String line : readManifest(fs, new Path(new Path(directory), MANIFEST))) {
       String[] f = line.split("\t", 3);
+      if (f.length < 2) {
+        throw damaged("unknown line in " + MANIFEST + " in " + directory + ": " + line);
+      }
       switch (f[0]) {
         case "encoder" -> encoder = f[1];
-        case "schema" -> schema = (StructType) DataType.fromJson(f[1]);
-        case "file" -> written.put(f[2], Long.parseLong(f[1]));
-        default -> throw new IOException("unknown line in " + MANIFEST + ": " + line);
+        case "schema" -> schema = schema(f, directory);
+        case "file" -> written.put(f[2], size(f, directory));
+        default -> throw damaged("unknown line in " + MANIFEST + " in " + directory + ": " + line);
       }
     }
     if (encoder == null || schema == null) {
-      throw new IOException(MANIFEST + " in " + directory + " lacks the encoder or the schema");
+      throw damaged(MANIFEST + " in " + directory + " lacks the encoder or the schema");
     }
     if (written.keySet().stream().noneMatch(name -> name.startsWith("part-"))) {
       // Spark writes at least one part file, even for no rows
-      throw new IOException(MANIFEST + " in " + directory + " lists no Parquet part file");
+      throw damaged(MANIFEST + " in " + directory + " lists no Parquet part file");
     }
     Map<String, Long> found = dataFiles(fs, data);
     for (Map.Entry<String, Long> file : written.entrySet()) {
       Long size = found.get(file.getKey());
       if (size == null) {
-        throw new IOException("Parquet file " + file.getKey() + " is missing from " + data);
+        throw damaged("Parquet file " + file.getKey() + " is missing from " + data);
       }
       if (size.longValue() != file.getValue()) {
-        throw new IOException(
+        throw new PersistenceException(
+            PersistenceException.Reason.TRUNCATED,
             "Parquet file "
                 + file.getKey()
                 + " in "
@@ -153,11 +158,37 @@ public final class DatasetCodec implements ValueCodec {
                 + size
                 + " bytes, "
                 + file.getValue()
-                + " were written (truncated or damaged)");
+                + " were written (truncated or damaged)",
+            null,
+            null);
       }
     }
     Dataset<Row> rows = spark.read().schema(schema).parquet(data.toString());
     return encoder.equals("row") ? rows : rows.as(encoder(encoder));
+  }
+
+  /** A manifest or data file that is missing or does not match what was written. */
+  private static PersistenceException damaged(String message) {
+    return new PersistenceException(PersistenceException.Reason.CORRUPT, message, null, null);
+  }
+
+  private static StructType schema(String[] line, URI directory) {
+    try {
+      return (StructType) DataType.fromJson(line[1]);
+    } catch (RuntimeException e) {
+      throw damaged("unreadable schema in " + MANIFEST + " in " + directory + ": " + e);
+    }
+  }
+
+  private static long size(String[] line, URI directory) {
+    if (line.length != 3) {
+      throw damaged("a file line of " + MANIFEST + " in " + directory + " has no size or name");
+    }
+    try {
+      return Long.parseLong(line[1]);
+    } catch (NumberFormatException e) {
+      throw damaged("unreadable file size in " + MANIFEST + " in " + directory + ": " + line[1]);
+    }
   }
 
   /** The files of the Parquet directory (not hidden ones such as checksums), by name. */
@@ -167,7 +198,7 @@ public final class DatasetCodec implements ValueCodec {
     try {
       listed = fs.listStatus(data);
     } catch (FileNotFoundException e) {
-      throw new IOException("the Parquet directory " + data + " is missing", e);
+      throw damaged("the Parquet directory " + data + " is missing");
     }
     for (FileStatus file : listed) {
       String name = file.getPath().getName();
@@ -189,7 +220,7 @@ public final class DatasetCodec implements ValueCodec {
       }
       return lines;
     } catch (FileNotFoundException e) {
-      throw new IOException(MANIFEST + " is missing from " + manifest.getParent(), e);
+      throw damaged(MANIFEST + " is missing from " + manifest.getParent());
     }
   }
 
@@ -227,7 +258,7 @@ public final class DatasetCodec implements ValueCodec {
    * its setters say), a proxy or a known deserialization gadget, as {@code Joblib.load}'s filter
    * refuses them.
    */
-  static void requireHarmlessBean(Class<?> bean) throws IOException {
+  static void requireHarmlessBean(Class<?> bean) {
     String name = bean.getName();
     boolean jdk =
         bean.getClassLoader() == null
@@ -237,8 +268,11 @@ public final class DatasetCodec implements ValueCodec {
             || name.startsWith("sun.")
             || name.startsWith("com.sun.");
     if (jdk || Joblib.loadFilter(LoadOptions.defaults()).checkInput(classOnly(bean)) == REJECTED) {
-      throw new IOException(
-          MANIFEST + " names the bean class " + name + ", which a cached Dataset may not use");
+      throw new PersistenceException(
+          PersistenceException.Reason.REFUSED,
+          MANIFEST + " names the bean class " + name + ", which a cached Dataset may not use",
+          null,
+          null);
     }
   }
 
@@ -279,14 +313,18 @@ public final class DatasetCodec implements ValueCodec {
       try {
         bean = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
       } catch (ClassNotFoundException e) {
-        throw new IOException("the Dataset's bean class " + className + " is not found", e);
+        throw new PersistenceException(
+            PersistenceException.Reason.CLASS_NOT_FOUND,
+            "the Dataset's bean class " + className + " is not found",
+            null,
+            e);
       }
       requireHarmlessBean(bean);
       return Encoders.bean(bean);
     }
     Encoder<?> simple = SIMPLE.get(name);
     if (simple == null) {
-      throw new IOException("unknown Dataset encoder in " + MANIFEST + ": " + name);
+      throw damaged("unknown Dataset encoder in " + MANIFEST + ": " + name);
     }
     return simple;
   }

@@ -1,9 +1,10 @@
 package dev.joblib.spark.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import dev.joblib.PersistenceException;
 import java.io.Serializable;
 import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,9 @@ class DatasetCodecBeanTest {
     Class<?> rowSet = Class.forName("com.sun.rowset.JdbcRowSetImpl");
 
     assertThatThrownBy(() -> DatasetCodec.requireHarmlessBean(rowSet))
-        .isInstanceOf(IOException.class)
+        .isInstanceOfSatisfying(
+            PersistenceException.class,
+            e -> assertThat(e.reason()).isEqualTo(PersistenceException.Reason.REFUSED))
         .hasMessageContaining("com.sun.rowset.JdbcRowSetImpl");
   }
 
@@ -32,7 +35,7 @@ class DatasetCodecBeanTest {
             .getClass();
 
     assertThatThrownBy(() -> DatasetCodec.requireHarmlessBean(proxy))
-        .isInstanceOf(IOException.class);
+        .isInstanceOf(PersistenceException.class);
   }
 
   @Test

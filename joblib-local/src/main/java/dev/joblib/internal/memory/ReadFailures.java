@@ -1,0 +1,45 @@
+package dev.joblib.internal.memory;
+
+import dev.joblib.PersistenceException;
+import java.io.UncheckedIOException;
+
+/**
+ * Tells a damaged entry, which Memory deletes and computes again, from one that only cannot be read
+ * here and now, which it keeps: deleting a good entry of a shared store because a storage node is
+ * down, or because this JVM lacks a class or a value codec that other readers have, would lose
+ * stored data for everyone.
+ */
+final class ReadFailures {
+  private ReadFailures() {}
+
+  /**
+   * Whether a failure to read an entry shows that the entry itself is bad.
+   *
+   * @param failure what reading the entry threw
+   * @return true for bytes that are not a dump, truncated, altered, badly signed or refused by the
+   *     load filter, for a value whose own {@code readObject} rejects its bytes, and for a load
+   *     that runs out of memory or stack (the filter bounds what bytes can declare, so what still
+   *     exhausts the heap is treated as hostile); false for I/O errors, a class, compressor or
+   *     codec missing here, and a dump format newer than this library
+   */
+  static boolean damaged(Throwable failure) {
+    if (failure instanceof PersistenceException e) {
+      return switch (e.reason()) {
+        // the header has no checksum: a flipped bit reads as a newer version or another compressor
+        case NOT_A_DUMP,
+            TRUNCATED,
+            CORRUPT,
+            BAD_SIGNATURE,
+            REFUSED,
+            UNSUPPORTED_VERSION,
+            UNKNOWN_COMPRESSOR ->
+            true;
+        // classes are resolved only after the graph's checksum matched: the bytes are intact
+        case IO, CLASS_NOT_FOUND, NOT_SERIALIZABLE -> false;
+      };
+    }
+    return !(failure instanceof UncheckedIOException
+        || failure instanceof UnreadableHereException
+        || failure instanceof LinkageError);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.joblib.stores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.joblib.MemorizedFn1;
+import dev.joblib.Memory;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An entry that cannot be read because of where it is read (a storage node down), not because of
+ * what it holds, is kept for the readers that can: the call computes its value without caching it,
+ * with a warning, and once the storage is back the entry is a hit again. Only a damaged entry is
+ * deleted.
+ */
+@Tag("reliability")
+@Timeout(300)
+class UnreadableEntriesTest {
+  @RegisterExtension static final HdfsServer HDFS = new HdfsServer();
+  static final AtomicInteger CALLS = new AtomicInteger();
+
+  static String square(int x) {
+    CALLS.incrementAndGet();
+    return "square=" + (x * x);
+  }
+
+  @Test
+  void anEntryWhoseDataNodeIsDownIsKeptAndHitsOnceItIsBack() throws Exception {
+    URI location = HDFS.uri("/memory/unreadable");
+    Memory.Builder builder = Memory.builder().location(location);
+    HDFS.clientOptions().forEach(builder::storeOption);
+    builder.storeOption("dfs.client.retry.window.base", "10");
+    MemorizedFn1<Integer, String> f = builder.build().cache(UnreadableEntriesTest::square);
+    assertThat(f.apply(7)).isEqualTo("square=49");
+    assertThat(CALLS).hasValue(1);
+
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Capture(warnings);
+    Logger memoryLog = Logger.getLogger("dev.joblib.Memory");
+    memoryLog.addHandler(capture);
+    HDFS.stopDataNode();
+    try {
+      assertThat(f.apply(7)).isEqualTo("square=49");
+      assertThat(CALLS).hasValue(2);
+    } finally {
+      HDFS.restartDataNode();
+      memoryLog.removeHandler(capture);
+    }
+    assertThat(warnings).anySatisfy(m -> assertThat(m).contains("keeping the entry"));
+    assertThat(warnings).noneSatisfy(m -> assertThat(m).contains("deleting the entry"));
+
+    assertThat(f.apply(7)).isEqualTo("square=49");
+    assertThat(CALLS).as("the kept entry is a hit again").hasValue(2);
+  }
+
+  /** Collects the warnings Memory logs. */
+  private static final class Capture extends Handler {
+    private final List<String> messages;
+
+    Capture(List<String> messages) {
+      this.messages = messages;
+      setLevel(Level.ALL);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        messages.add(record.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}
