@@ -127,6 +127,9 @@ final class HadoopObjectStore implements StoreBackend {
         out.write(EntryFrame.header(metadata));
         output.writeTo(new NonClosingOutputStream(out));
       }
+      // before the upload: the time the store lists (to the second) lies between this and the
+      // end, so refining it with this time keeps entries in the order they were written
+      Instant started = Instant.now();
       FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(object).overwrite(false).recursive();
       if (conditionalCreate) {
         builder.must(CONDITIONAL_CREATE, true);
@@ -134,7 +137,7 @@ final class HadoopObjectStore implements StoreBackend {
       try (FSDataOutputStream out = builder.build()) {
         Files.copy(spool, out);
       }
-      recordedAccess.remember(key, Instant.now());
+      recordedAccess.remember(key, started);
       return true;
     } catch (FileAlreadyExistsException e) {
       return false; // another writer won

@@ -112,6 +112,9 @@ final class S3Store implements StoreBackend {
               + ": the S3 store keeps each entry as objects, not as a directory");
     }
     String object = entryObject(key);
+    // before the upload: the time the server lists (to the second) lies between this and the end,
+    // so refining it with this time keeps entries in the order they were written
+    Instant started = Instant.now();
     try (S3Upload upload =
         new S3Upload(
             this,
@@ -133,7 +136,7 @@ final class S3Store implements StoreBackend {
         result = upload.completeUnconditionally();
       }
       if (result == S3Upload.Result.PUBLISHED) {
-        recordedAccess.remember(key, Instant.now());
+        recordedAccess.remember(key, started);
         return true;
       }
       return false;
