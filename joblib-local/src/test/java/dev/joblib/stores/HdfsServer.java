@@ -120,12 +120,12 @@ public final class HdfsServer implements BeforeAllCallback, AfterAllCallback {
     options.put("ipc.client.connect.max.retries", "0");
     options.put("ipc.client.connect.max.retries.on.timeouts", "0");
     options.put("ipc.client.connect.timeout", "1000");
-    options.put("ipc.client.rpc-timeout.ms", "10000");
+    options.put("ipc.client.rpc-timeout.ms", "60000");
     options.put("dfs.client.retry.policy.enabled", "false");
     options.put("dfs.client.failover.max.attempts", "0");
     options.put("dfs.client.block.write.retries", "1");
     options.put("dfs.client.max.block.acquire.failures", "1");
-    options.put("dfs.client.socket-timeout", "5000");
+    options.put("dfs.client.socket-timeout", "60000");
     return options;
   }
 

@@ -67,6 +67,7 @@ class CallerContextTest {
 
   @BeforeEach
   void record() {
+    LocalSpark.drainListenerBus(spark); // no late event of an earlier test reaches the recorder
     sc.addSparkListener(recorder);
   }
 
@@ -88,6 +89,7 @@ class CallerContextTest {
    * every job it delivered the start of.
    */
   private List<Properties> recordedJobs() throws InterruptedException {
+    LocalSpark.drainListenerBus(spark); // the bus delivers job starts behind the call's results
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && (jobs.isEmpty() || ended.get() < jobs.size())) {
       Thread.sleep(50);

@@ -3,6 +3,7 @@ package dev.joblib.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.joblib.Parallel;
+import dev.joblib.Probe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,16 +92,27 @@ class DynamicAllocationTest {
     assertThat(backend.nJobs()).as("maxExecutors 8 x 1 core / 1 cpu").isEqualTo(8);
     Tasks tasks = new Tasks();
     spark.sparkContext().addSparkListener(tasks);
+    // the first tasks hold their executors until five run at once, so how fast executor JVMs start
+    // on a loaded machine cannot let the first few finish the work before the others register
+    Probe probe = Probe.create();
+    Thread grown = new Thread(() -> markWhenFiveRun(tasks, probe), "grown-marker");
+    grown.setDaemon(true);
+    grown.start();
     List<Integer> out;
     try (Parallel p = Parallel.create().backend(backend)) {
       out =
           p.map(
               IntStream.range(0, 64).boxed().collect(Collectors.toList()),
               i -> {
+                long deadline = System.nanoTime() + 180_000_000_000L;
+                while (!probe.saw("grown") && System.nanoTime() < deadline) {
+                  Thread.sleep(20);
+                }
                 Thread.sleep(300);
                 return i;
               });
     } finally {
+      grown.interrupt();
       awaitEnds(tasks);
       spark.sparkContext().removeSparkListener(tasks);
     }
@@ -114,6 +126,19 @@ class DynamicAllocationTest {
             + " at once, on executors "
             + tasks.executors);
     assertThat(peak).as("Spark tasks running at once at the peak").isGreaterThan(4);
+  }
+
+  /** Marks "grown" once five Spark tasks run at once, or after 180 s (the assertion then fails). */
+  private static void markWhenFiveRun(Tasks tasks, Probe probe) {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    try {
+      while (tasks.started - tasks.spans.size() < 5 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the call ended: mark anyway
+    }
+    probe.mark("grown");
   }
 
   /** Waits until the listener has seen the end of every task it saw start (events are async). */

@@ -86,7 +86,7 @@ class ExecutorLossTest {
    */
   @Test
   void anExecutorKilledMidCallIsReplacedAndTheCallReturnsEveryResultInOrder() {
-    assertTimeoutPreemptively(Duration.ofSeconds(120), this::killAnExecutorMidCall);
+    assertTimeoutPreemptively(Duration.ofSeconds(300), this::killAnExecutorMidCall);
   }
 
   @TempDir Path marks;
@@ -193,7 +193,7 @@ class ExecutorLossTest {
    */
   @Test
   void aTaskThatKillsEveryExecutorItRunsOnFailsTheCallWithItsIndexAndSparksReason() {
-    assertTimeoutPreemptively(Duration.ofSeconds(120), this::killEveryExecutorFromATask);
+    assertTimeoutPreemptively(Duration.ofSeconds(300), this::killEveryExecutorFromATask);
   }
 
   private void killEveryExecutorFromATask() {

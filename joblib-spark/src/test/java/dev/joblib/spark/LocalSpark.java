@@ -6,6 +6,15 @@ import org.apache.spark.sql.SparkSession;
 final class LocalSpark {
   private LocalSpark() {}
 
+  /** Waits until the session's listener bus has delivered every event posted so far. */
+  static void drainListenerBus(SparkSession spark) {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Stops the process's active and default sessions, if any, so a test starts from none. */
   static void stopAll() {
     SparkSession.getDefaultSession().foreach(LocalSpark::stop);

@@ -67,18 +67,9 @@ class ResultSizeTest {
 
   @BeforeEach
   void resetCounters() {
-    drainListenerBus();
+    LocalSpark.drainListenerBus(spark);
     JOBS.set(0);
     RAN.set(0);
-  }
-
-  /** Waits until the listener bus has delivered every event posted so far. */
-  private static void drainListenerBus() {
-    try {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static List<Integer> range(int n) {
@@ -111,7 +102,7 @@ class ResultSizeTest {
   }
 
   private static void reportJobs(String call) {
-    drainListenerBus();
+    LocalSpark.drainListenerBus(spark);
     System.out.println(
         "ResultSizeTest: "
             + call

@@ -2,6 +2,7 @@ package dev.joblib.spark;
 
 import dev.joblib.ParallelBackendContract;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -40,5 +41,11 @@ class SparkBackendContractOnConnectTest extends ParallelBackendContract {
   @Override
   protected String backendId() {
     return "spark";
+  }
+
+  /** A batch's clock covers a whole Connect execution (gRPC, analysis, a job on the server). */
+  @Override
+  protected Duration shortTimeout() {
+    return Duration.ofSeconds(5);
   }
 }

@@ -13,6 +13,7 @@ import dev.joblib.TaskFailedException;
 import dev.joblib.stores.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -55,6 +56,12 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
   @Override
   protected String backendId() {
     return "spark";
+  }
+
+  /** A batch's clock covers the executor JVM's launch of the Spark task and its result's return. */
+  @Override
+  protected Duration shortTimeout() {
+    return Duration.ofSeconds(3);
   }
 
   @Test

@@ -51,13 +51,13 @@ class TaskCpusTest {
         Parallel.create()
             .backend(SparkBackend.of(spark, 4)) // more than the 2 slots: 2 batches wait
             .batchSize(1)
-            // above a task's 3 s with room for a loaded machine, below the 6 s a waiting batch
+            // above a task's 5 s with room for a loaded machine, below the 10 s a waiting batch
             // would count if its clock started when it was submitted
-            .timeout(Duration.ofMillis(4500))
+            .timeout(Duration.ofSeconds(8))
             .map(
                 tasks,
                 x -> {
-                  Thread.sleep(3000);
+                  Thread.sleep(5000);
                   return x;
                 });
     assertThat(out).containsExactly(0, 1, 2, 3);

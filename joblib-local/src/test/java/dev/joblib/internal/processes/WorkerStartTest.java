@@ -34,13 +34,13 @@ class WorkerStartTest {
 
   @Test
   void aTimeoutDoesNotCountTheTimeAColdWorkerTakesToStart() throws Exception {
-    // each worker takes 3 s to start, three times the timeout; every task takes 1 ms
+    // each worker takes 6 s to start, three times the timeout; every task takes 1 ms
     Parallel slowToStart =
         Parallel.create()
             .nJobs(2)
             .backend("processes")
-            .option("jvmArgs", SlowStartAgent.jvmArg(temp, 3000))
-            .timeout(Duration.ofSeconds(1));
+            .option("jvmArgs", SlowStartAgent.jvmArg(temp, 6000))
+            .timeout(Duration.ofSeconds(2));
 
     assertThat(slowToStart.map(range(8), x -> sleepThenReturn(1, x))).isEqualTo(range(8));
   }
@@ -52,7 +52,8 @@ class WorkerStartTest {
             .nJobs(2)
             .backend("processes")
             .option("jvmArgs", SlowStartAgent.jvmArg(temp, 2000))
-            .timeout(Duration.ofMillis(500));
+            // room for the 1 ms task on a worker that has just started on a loaded machine
+            .timeout(Duration.ofSeconds(3));
 
     TaskTimeoutException e =
         catchThrowableOfType(
