@@ -11,6 +11,8 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
@@ -124,6 +126,71 @@ class DatasetMemoryTest {
     Dataset<Row> after = totals.apply(read());
     assertThat(DatasetFunctions.CALLS.get()).isEqualTo(calls + 3);
     assertThat(after.collectAsList()).isEqualTo(expected(read())).isNotEqualTo(before);
+  }
+
+  /**
+   * Two databases holding a table of the same name are two inputs: the key holds the JDBC URL and
+   * options (digested, so no password reaches the store), not only the table's name.
+   */
+  @Test
+  void jdbcTablesOfTheSameNameInTwoDatabasesAreTwoKeys() throws Exception {
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> totals =
+        Memory.at(cache).cache(DatasetFunctions::totals);
+    String first = "jdbc:h2:mem:first-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    String second = "jdbc:h2:mem:second-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    try (Connection a = DriverManager.getConnection(first, "sa", "secret");
+        Connection b = DriverManager.getConnection(second, "sa", "secret")) {
+      a.createStatement().execute("CREATE TABLE T AS SELECT 1 AS K, 10 AS V");
+      b.createStatement().execute("CREATE TABLE T AS SELECT 1 AS K, 99 AS V");
+      int calls = DatasetFunctions.CALLS.get();
+
+      long fromFirst = totals.apply(jdbc(first)).first().getLong(1);
+      long fromSecond = totals.apply(jdbc(second)).first().getLong(1);
+      totals.apply(jdbc(first));
+
+      assertThat(fromFirst).isEqualTo(10);
+      assertThat(fromSecond).isEqualTo(99);
+      assertThat(DatasetFunctions.CALLS.get()).isEqualTo(calls + 2);
+    }
+  }
+
+  private static Dataset<Row> jdbc(String url) {
+    return spark
+        .read()
+        .format("jdbc")
+        .option("url", url)
+        .option("dbtable", "T")
+        .option("user", "sa")
+        .option("password", "secret")
+        .load()
+        .selectExpr("K as k", "V as v");
+  }
+
+  /** A file source read through DataSource V2 is keyed by its files as through V1. */
+  @Test
+  void aChangedInputFileMissesWhenParquetIsReadThroughDataSourceV2() throws IOException {
+    MemorizedFn1<Dataset<Row>, Dataset<Row>> totals =
+        Memory.at(cache).cache(DatasetFunctions::totals);
+    String v1Sources = spark.conf().get("spark.sql.sources.useV1SourceList");
+    spark.conf().set("spark.sql.sources.useV1SourceList", "");
+    try {
+      assertThat(read().queryExecution().analyzed().toString()).contains("RelationV2");
+      int calls = DatasetFunctions.CALLS.get();
+      totals.apply(read());
+      String other = dir.resolve("other").toString();
+      DatasetFunctions.writeInput(spark, other, 77, 1);
+      Path replaced = parquetFiles(Path.of(input)).get(0);
+      Files.copy(
+          parquetFiles(Path.of(other)).get(0), replaced, StandardCopyOption.REPLACE_EXISTING);
+      Files.deleteIfExists(replaced.resolveSibling("." + replaced.getFileName() + ".crc"));
+
+      Dataset<Row> after = totals.apply(read());
+
+      assertThat(DatasetFunctions.CALLS.get()).isEqualTo(calls + 2);
+      assertThat(after.collectAsList()).isEqualTo(expected(read()));
+    } finally {
+      spark.conf().set("spark.sql.sources.useV1SourceList", v1Sources);
+    }
   }
 
   @Test

@@ -1,9 +1,14 @@
 package dev.joblib.spark.internal;
 
 import dev.joblib.spi.ArgumentFingerprint;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
@@ -12,10 +17,14 @@ import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Range;
+import org.apache.spark.sql.execution.datasources.FileIndex;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
+import org.apache.spark.sql.execution.datasources.jdbc.JDBCRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import org.apache.spark.sql.execution.datasources.v2.FileTable;
+import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 
@@ -26,10 +35,12 @@ import scala.runtime.BoxedUnit;
  * each input file's path, size and modification time, as Spark listed them when the Dataset was
  * created.
  *
- * <p>Refused, with the reason: data held only in memory ({@code createDataFrame} of a list or an
- * RDD), file indexes other than Spark's listing ones, and Spark Connect Datasets (no plan in this
- * JVM). Sources other than files (JDBC, a DataSource V2 table) are keyed by their description only:
- * a change of their content is not seen (documented in the module README).
+ * <p>File sources read through DataSource V2 are keyed by their files too. A JDBC source is keyed
+ * by its URL and options, another DataSource V2 table by its catalog, identifier, options and
+ * properties (both digested, so no password reaches the store): a change of their content is not
+ * seen (documented in the module README). Refused, with the reason: data held only in memory
+ * ({@code createDataFrame} of a list or an RDD), other V1 relations (nothing names their data),
+ * file indexes other than Spark's listing ones, and Spark Connect Datasets (no plan in this JVM).
  */
 public final class DatasetFingerprint implements ArgumentFingerprint {
   /** Creates the plug-in; called by {@link java.util.ServiceLoader}. */
@@ -76,16 +87,36 @@ public final class DatasetFingerprint implements ArgumentFingerprint {
   private static void describeLeaf(LogicalPlan leaf, StringBuilder out, List<String> refused) {
     if (leaf instanceof LogicalRelation relation) {
       if (relation.relation() instanceof HadoopFsRelation files) {
-        describeFiles(files, out, refused);
+        describeFiles(
+            files.location(),
+            files.fileFormat().toString(),
+            CollectionConverters.asJava(files.options()),
+            files.dataSchema(),
+            files.partitionSchema(),
+            out,
+            refused);
+      } else if (relation.relation() instanceof JDBCRelation jdbc) {
+        // the URL and options name the database (digested: they may hold a password)
+        out.append("jdbc\t")
+            .append(
+                digest(
+                    new TreeMap<>(
+                            CollectionConverters.asJava(
+                                jdbc.jdbcOptions().parameters().originalMap()))
+                        .toString()))
+            .append('\n');
       } else {
-        out.append("relation\t").append(relation.relation()).append('\n');
+        refused.add(
+            "a "
+                + relation.relation().getClass().getSimpleName()
+                + " (a source whose identity Memory cannot see)");
       }
     } else if (leaf instanceof LocalRelation local) {
       if (!local.data().isEmpty()) {
         refused.add("rows held in memory (a LocalRelation, from createDataFrame of a list)");
       }
     } else if (leaf instanceof DataSourceV2Relation v2) {
-      out.append("v2\t").append(v2.table().name()).append('\n');
+      describeV2(v2, out, refused);
     } else if (!(leaf instanceof Range) && !(leaf instanceof OneRowRelation)) {
       refused.add(
           "a "
@@ -94,20 +125,57 @@ public final class DatasetFingerprint implements ArgumentFingerprint {
     }
   }
 
+  /**
+   * A file source read through DataSource V2 is keyed by its files as through V1; another table by
+   * its catalog, identifier, name, options and properties (digested: they may hold secrets).
+   */
+  private static void describeV2(DataSourceV2Relation v2, StringBuilder out, List<String> refused) {
+    if (v2.table() instanceof FileTable files) {
+      describeFiles(
+          files.fileIndex(),
+          files.formatName(),
+          v2.options().asCaseSensitiveMap(),
+          files.dataSchema(),
+          files.fileIndex().partitionSchema(),
+          out,
+          refused);
+      return;
+    }
+    String identity =
+        (v2.catalog().isDefined() ? v2.catalog().get().name() : "")
+            + "\n"
+            + (v2.identifier().isDefined() ? v2.identifier().get().toString() : "")
+            + "\n"
+            + v2.table().name()
+            + "\n"
+            + v2.table().getClass().getName()
+            + "\n"
+            + new TreeMap<>(v2.options().asCaseSensitiveMap())
+            + "\n"
+            + new TreeMap<>(v2.table().properties());
+    out.append("v2\t").append(digest(identity)).append('\n');
+  }
+
   private static void describeFiles(
-      HadoopFsRelation files, StringBuilder out, List<String> refused) {
-    if (!(files.location() instanceof PartitioningAwareFileIndex index)) {
-      refused.add("files through a " + files.location().getClass().getSimpleName());
+      FileIndex location,
+      String format,
+      Map<String, String> options,
+      StructType dataSchema,
+      StructType partitionSchema,
+      StringBuilder out,
+      List<String> refused) {
+    if (!(location instanceof PartitioningAwareFileIndex index)) {
+      refused.add("files through a " + location.getClass().getSimpleName());
       return;
     }
     out.append("files\t")
-        .append(files.fileFormat())
+        .append(format)
         .append('\t')
-        .append(new TreeMap<>(CollectionConverters.asJava(files.options())))
+        .append(new TreeMap<>(options))
         .append('\t')
-        .append(files.dataSchema().json())
+        .append(dataSchema.json())
         .append('\t')
-        .append(files.partitionSchema().json())
+        .append(partitionSchema.json())
         .append('\n');
     List<FileStatus> statuses = new ArrayList<>(CollectionConverters.asJava(index.allFiles()));
     statuses.sort(Comparator.comparing(s -> s.getPath().toString()));
@@ -118,6 +186,18 @@ public final class DatasetFingerprint implements ArgumentFingerprint {
           .append('\t')
           .append(status.getModificationTime())
           .append('\n');
+    }
+  }
+
+  /** The SHA-256 of a source's description, in hex. */
+  private static String digest(String description) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(description.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 }
