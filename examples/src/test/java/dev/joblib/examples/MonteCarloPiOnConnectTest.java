@@ -3,12 +3,12 @@ package dev.joblib.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.joblib.spark.ConnectServer;
+import dev.joblib.spark.StandaloneCluster;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,15 +61,7 @@ class MonteCarloPiOnConnectTest {
 
   /** Runs {@code mainClass} in a child JVM with the client's class path; returns its output. */
   private String run(String mainClass, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.addAll(Arrays.asList(System.getProperty("joblib.spark.opens", "").split("\\s+")));
-    command.removeIf(String::isBlank);
-    command.add("-cp");
-    command.add(clientClassPath());
-    command.add(mainClass);
-    command.addAll(Arrays.asList(args));
+    List<String> command = StandaloneCluster.jvmCommand(clientClassPath(), mainClass, args);
     Path log = Files.createTempFile(dir, "example", ".log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.BackendFailedException;
-import dev.joblib.Fn1;
-import dev.joblib.MemorizedFn1;
-import dev.joblib.Memory;
 import dev.joblib.Parallel;
 import dev.joblib.Probe;
-import dev.joblib.TaskFailedException;
-import dev.joblib.stores.S3Server;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -43,14 +38,7 @@ class BackendOnSparkConnectTest {
 
   @AfterAll
   static void stopServer() {
-    if (spark != null) {
-      spark.stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-    if (server != null) {
-      server.close();
-    }
+    ConnectChecks.stop(spark, server);
   }
 
   /** A record of the test sources, captured by the tasks and returned by them. */
@@ -70,58 +58,16 @@ class BackendOnSparkConnectTest {
 
   @Test
   void aTaskFailureArrivesWithItsIndexAndOriginalException() {
-    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2))) {
-      assertThatThrownBy(
-              () ->
-                  p.map(
-                      List.of(0, 1, 2, 3),
-                      x -> {
-                        if (x == 2) {
-                          throw new IllegalArgumentException("bad " + x);
-                        }
-                        return x;
-                      }))
-          .isInstanceOf(TaskFailedException.class)
-          .hasCauseInstanceOf(IllegalArgumentException.class)
-          .hasRootCauseMessage("bad 2")
-          .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2));
-    }
+    ConnectChecks.aTaskFailureArrivesWithItsIndex(spark, 2);
   }
 
   @Test
   void aFunctionMemoisedOnS3IsComputedOnTheServerOncePerPoint() throws Exception {
-    S3Server s3 = new S3Server();
-    s3.start();
-    try {
-      Probe probe = Probe.create();
-      Memory memory =
-          Memory.builder()
-              .location("s3://" + s3.newBucket("connect") + "/cache")
-              .storeOption("s3.endpoint", s3.endpoint().toString())
-              .storeOption("s3.region", s3.region().id())
-              .storeOption("s3.accessKey", s3.accessKey())
-              .storeOption("s3.secretKey", s3.secretKey())
-              .build();
-      Fn1<Integer, Long> score =
-          x -> {
-            probe.mark("computed-" + x + "-pid" + ProcessHandle.current().pid());
-            return (long) x * x;
-          };
-      MemorizedFn1<Integer, Long> cached = memory.cache(score);
-      List<Integer> grid = IntStream.range(0, 6).boxed().collect(Collectors.toList());
-      List<Integer> wider = IntStream.range(0, 8).boxed().collect(Collectors.toList());
-      try (Parallel p = Parallel.create().backend(SparkBackend.of(spark)).batchSize(1)) {
-        assertThat(p.map(grid, cached))
-            .isEqualTo(grid.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-        assertThat(p.map(wider, cached))
-            .isEqualTo(wider.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-      }
-      // 6 points, then only the 2 new ones: each computed once, in the server's JVM
-      assertThat(probe.count("computed-")).isEqualTo(8);
-      assertThat(probe.count("computed-3-pid" + ProcessHandle.current().pid())).isZero();
-    } finally {
-      s3.stop();
-    }
+    long here = ProcessHandle.current().pid();
+    Probe probe =
+        ConnectChecks.aFunctionMemoisedOnS3IsComputedOncePerPoint(
+            spark, x -> "pid" + ProcessHandle.current().pid());
+    assertThat(probe.count("computed-3-pid" + here)).as("computed in this JVM").isZero();
   }
 
   @Test

@@ -145,14 +145,22 @@ public final class ConnectServer implements AutoCloseable {
     List<String> kept = new ArrayList<>();
     for (String entry : classPath.split(File.pathSeparator)) {
       Path path = Path.of(entry);
-      String name = path.getFileName() == null ? "" : path.getFileName().toString();
-      if (entry.endsWith(".jar")
-          && Files.isRegularFile(path)
-          && NOT_ON_SERVER.stream().noneMatch(name::startsWith)) {
+      if (onServer(path)) {
         kept.add(path.toAbsolutePath().toString());
       }
     }
     return String.join(File.pathSeparator, kept);
+  }
+
+  /**
+   * Whether a class path entry of this JVM is one a server that knows nothing of joblib has: a jar,
+   * not joblib's, not the client's, not a library joblib brings; no class directory.
+   */
+  static boolean onServer(Path entry) {
+    String name = entry.getFileName() == null ? "" : entry.getFileName().toString();
+    return name.endsWith(".jar")
+        && Files.isRegularFile(entry)
+        && NOT_ON_SERVER.stream().noneMatch(name::startsWith);
   }
 
   private static int freePort() {
