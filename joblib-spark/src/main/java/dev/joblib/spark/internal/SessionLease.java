@@ -17,6 +17,12 @@ import scala.Option;
  * last of them is closed. A backend abandoned by the garbage collector (its {@code Parallel} was
  * never closed) gives its use back without stopping the session: user code may hold it from {@code
  * getOrCreate()}; Spark stops it when the JVM exits.
+ *
+ * <p>A session the lease acquired that can run nothing more ({@link ClassicSession#unusable}: a
+ * stopped context, a closed Spark Connect session or one its server no longer has) is given back
+ * and acquired anew at the next use; a Connect session is then connected again from {@code
+ * spark.remote} / {@code SPARK_REMOTE}. The process's own dead Connect session with nothing to
+ * reconnect to fails with a {@code BackendFailedException} naming it.
  */
 public abstract class SessionLease {
   private static final System.Logger LOG = System.getLogger(SessionLease.class.getName());
