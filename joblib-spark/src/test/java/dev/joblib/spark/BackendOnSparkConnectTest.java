@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.joblib.BackendFailedException;
-import dev.joblib.Fn1;
-import dev.joblib.MemorizedFn1;
-import dev.joblib.Memory;
 import dev.joblib.Parallel;
 import dev.joblib.Probe;
-import dev.joblib.TaskFailedException;
-import dev.joblib.stores.S3Server;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -43,14 +38,7 @@ class BackendOnSparkConnectTest {
 
   @AfterAll
   static void stopServer() {
-    if (spark != null) {
-      spark.stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-    if (server != null) {
-      server.close();
-    }
+    ConnectChecks.stop(spark, server);
   }
 
   /** A record of the test sources, captured by the tasks and returned by them. */
@@ -70,58 +58,16 @@ class BackendOnSparkConnectTest {
 
   @Test
   void aTaskFailureArrivesWithItsIndexAndOriginalException() {
-    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2))) {
-      assertThatThrownBy(
-              () ->
-                  p.map(
-                      List.of(0, 1, 2, 3),
-                      x -> {
-                        if (x == 2) {
-                          throw new IllegalArgumentException("bad " + x);
-                        }
-                        return x;
-                      }))
-          .isInstanceOf(TaskFailedException.class)
-          .hasCauseInstanceOf(IllegalArgumentException.class)
-          .hasRootCauseMessage("bad 2")
-          .satisfies(e -> assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(2));
-    }
+    ConnectChecks.aTaskFailureArrivesWithItsIndex(spark, 2);
   }
 
   @Test
   void aFunctionMemoisedOnS3IsComputedOnTheServerOncePerPoint() throws Exception {
-    S3Server s3 = new S3Server();
-    s3.start();
-    try {
-      Probe probe = Probe.create();
-      Memory memory =
-          Memory.builder()
-              .location("s3://" + s3.newBucket("connect") + "/cache")
-              .storeOption("s3.endpoint", s3.endpoint().toString())
-              .storeOption("s3.region", s3.region().id())
-              .storeOption("s3.accessKey", s3.accessKey())
-              .storeOption("s3.secretKey", s3.secretKey())
-              .build();
-      Fn1<Integer, Long> score =
-          x -> {
-            probe.mark("computed-" + x + "-pid" + ProcessHandle.current().pid());
-            return (long) x * x;
-          };
-      MemorizedFn1<Integer, Long> cached = memory.cache(score);
-      List<Integer> grid = IntStream.range(0, 6).boxed().collect(Collectors.toList());
-      List<Integer> wider = IntStream.range(0, 8).boxed().collect(Collectors.toList());
-      try (Parallel p = Parallel.create().backend(SparkBackend.of(spark)).batchSize(1)) {
-        assertThat(p.map(grid, cached))
-            .isEqualTo(grid.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-        assertThat(p.map(wider, cached))
-            .isEqualTo(wider.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-      }
-      // 6 points, then only the 2 new ones: each computed once, in the server's JVM
-      assertThat(probe.count("computed-")).isEqualTo(8);
-      assertThat(probe.count("computed-3-pid" + ProcessHandle.current().pid())).isZero();
-    } finally {
-      s3.stop();
-    }
+    long here = ProcessHandle.current().pid();
+    Probe probe =
+        ConnectChecks.aFunctionMemoisedOnS3IsComputedOncePerPoint(
+            spark, x -> "pid" + ProcessHandle.current().pid());
+    assertThat(probe.count("computed-3-pid" + here)).as("computed in this JVM").isZero();
   }
 
   @Test
@@ -233,6 +179,132 @@ class BackendOnSparkConnectTest {
       Thread.sleep(100);
     }
     assertThat(probe.count("left-")).as("tasks that left").isEqualTo(probe.count("ran-"));
+  }
+
+  @Test
+  void aClosedSessionGivenToTheBackendFailsTheCallNamingTheSession() throws Exception {
+    SparkSession closed = server.newSession();
+    String id = (String) closed.getClass().getMethod("sessionId").invoke(closed);
+    closed.stop();
+    SparkSession.setDefaultSession(spark);
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(closed, 2))) {
+      assertThatThrownBy(() -> p.map(List.of(1, 2), x -> x + 1))
+          .isInstanceOf(BackendFailedException.class)
+          .hasMessageContaining("Spark Connect session " + id)
+          .hasMessageContaining("is closed");
+    }
+  }
+
+  @Test
+  void aSessionJoblibConnectedIsReplacedWhenClosedOrLostByItsServer() throws Exception {
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    System.setProperty("spark.remote", server.remote());
+    try (Parallel p = Parallel.create().backend("spark").nJobs(2)) {
+      assertThat(p.map(List.of(1, 2), x -> x + 1)).containsExactly(2, 3);
+      SparkSession.getDefaultSession().get().stop();
+      assertThat(p.map(List.of(1, 2), x -> x + 2)).as("after a close").containsExactly(3, 4);
+
+      // what a server restart does to a client: its session id no longer matches the server's
+      SparkSession lost = SparkSession.getDefaultSession().get();
+      lost.getClass()
+          .getMethod("hijackServerSideSessionIdForTesting", String.class)
+          .invoke(lost, "-restarted");
+      assertThatThrownBy(() -> lost.range(1).count()).isNotNull();
+      assertThat(lost.getClass().getMethod("isUsable").invoke(lost)).isEqualTo(false);
+      assertThat(p.map(List.of(1, 2), x -> x + 3)).as("after a restart").containsExactly(4, 5);
+      assertThat(SparkSession.getDefaultSession().get()).isNotSameAs(lost);
+    } finally {
+      System.clearProperty("spark.remote");
+      SparkSession.setDefaultSession(spark);
+    }
+  }
+
+  @Test
+  void nJobsMinusOneIsProbedOncePerSession() throws Exception {
+    SparkSession first = server.newSession();
+    SparkSession second = server.newSession();
+    try {
+      assertThat(SparkBackend.of(first).nJobs()).isEqualTo(2);
+      first.conf().set("spark.sql.leafNodeDefaultParallelism", "3");
+      Thread.sleep(1_100); // past the second for which a probe used to be reused
+      assertThat(SparkBackend.of(first).nJobs()).as("probed once for the session").isEqualTo(2);
+      second.conf().set("spark.sql.leafNodeDefaultParallelism", "3");
+      assertThat(SparkBackend.of(second).nJobs()).as("another session's own probe").isEqualTo(3);
+    } finally {
+      first.stop();
+      second.stop();
+      SparkSession.setDefaultSession(spark);
+    }
+  }
+
+  /** Copied to a class directory of its own, too large to upload. */
+  public static final class Payload implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void aFailedUploadIsTheBackendsFailureNotATasks(@TempDir Path classes) throws Exception {
+    String name = Payload.class.getName();
+    Path file = classes.resolve(name.replace('.', '/') + ".class");
+    java.nio.file.Files.createDirectories(file.getParent());
+    try (var in =
+        Payload.class.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+      java.nio.file.Files.copy(in, file);
+    }
+    try (var big = new java.io.RandomAccessFile(classes.resolve("big.bin").toFile(), "rw")) {
+      big.setLength((256L << 20) + 1); // sparse: above the most a class directory may upload
+    }
+    try (var loader =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      Object payload = loader.loadClass(name).getDeclaredConstructor().newInstance();
+      assertThat(payload.getClass()).isNotSameAs(Payload.class);
+      try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1)) {
+        assertThatThrownBy(() -> p.map(List.of(0, 1), x -> x + payload.hashCode() * 0))
+            .isInstanceOf(BackendFailedException.class)
+            .hasMessageContaining("uploading the code of")
+            .hasMessageContaining("from task ")
+            .hasMessageContaining(spark.getClass().getMethod("sessionId").invoke(spark).toString())
+            .hasStackTraceContaining("holds more than");
+      }
+    }
+  }
+
+  /** A serializable interface for a proxy, which the client refuses to read back. */
+  public interface Named extends java.io.Serializable {
+    /** The name. */
+    String name();
+  }
+
+  /** Answers every call of a proxy with "proxy". */
+  static final class Answer implements java.lang.reflect.InvocationHandler, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) {
+      return "proxy";
+    }
+  }
+
+  @Test
+  void anOutcomeTheClientCannotReadIsTheBackendsFailureNamingTheBatch() {
+    try (Parallel p = Parallel.create().backend(SparkBackend.of(spark, 2)).batchSize(1)) {
+      assertThatThrownBy(
+              () ->
+                  p.map(
+                      List.of(0, 1, 2),
+                      x ->
+                          x == 1
+                              ? java.lang.reflect.Proxy.newProxyInstance(
+                                  Named.class.getClassLoader(),
+                                  new Class<?>[] {Named.class},
+                                  new Answer())
+                              : (Object) x))
+          .isInstanceOf(BackendFailedException.class)
+          .hasMessageContaining("reading on the client the outcome of")
+          .hasMessageContaining("from task 1");
+    }
   }
 
   @Test

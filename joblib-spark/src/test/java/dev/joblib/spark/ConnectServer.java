@@ -20,9 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * port. Its class path is this JVM's jars without joblib's own jars, its class directories and the
  * Connect client, and without the libraries joblib brings (hashing, ASM): what a server that knows
  * nothing of joblib has, so joblib's code and the tests' classes reach it only by upload. {@link
- * #close()} ends the process.
+ * #close()} ends the process. Public for the examples' tests (the test jar).
  */
-final class ConnectServer implements AutoCloseable {
+public final class ConnectServer implements AutoCloseable {
   private static final List<String> NOT_ON_SERVER =
       List.of("joblib-", "spark-connect-client-jvm", "zero-allocation-hashing", "asm-9");
 
@@ -43,7 +43,7 @@ final class ConnectServer implements AutoCloseable {
    * @param master such as {@code local[2]} or {@code spark://127.0.0.1:7077}
    * @param conf more {@code spark.*} settings for the server's session
    */
-  static ConnectServer start(Path dir, String master, Map<String, String> conf) {
+  public static ConnectServer start(Path dir, String master, Map<String, String> conf) {
     try {
       Files.createDirectories(dir);
       int port = freePort();
@@ -99,7 +99,7 @@ final class ConnectServer implements AutoCloseable {
   }
 
   /** The server's address, {@code sc://127.0.0.1:<port>}. */
-  String remote() {
+  public String remote() {
     return "sc://127.0.0.1:" + port;
   }
 
@@ -109,7 +109,7 @@ final class ConnectServer implements AutoCloseable {
   }
 
   /** The server's output so far. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {
@@ -145,14 +145,22 @@ final class ConnectServer implements AutoCloseable {
     List<String> kept = new ArrayList<>();
     for (String entry : classPath.split(File.pathSeparator)) {
       Path path = Path.of(entry);
-      String name = path.getFileName() == null ? "" : path.getFileName().toString();
-      if (entry.endsWith(".jar")
-          && Files.isRegularFile(path)
-          && NOT_ON_SERVER.stream().noneMatch(name::startsWith)) {
+      if (onServer(path)) {
         kept.add(path.toAbsolutePath().toString());
       }
     }
     return String.join(File.pathSeparator, kept);
+  }
+
+  /**
+   * Whether a class path entry of this JVM is one a server that knows nothing of joblib has: a jar,
+   * not joblib's, not the client's, not a library joblib brings; no class directory.
+   */
+  static boolean onServer(Path entry) {
+    String name = entry.getFileName() == null ? "" : entry.getFileName().toString();
+    return name.endsWith(".jar")
+        && Files.isRegularFile(entry)
+        && NOT_ON_SERVER.stream().noneMatch(name::startsWith);
   }
 
   private static int freePort() {

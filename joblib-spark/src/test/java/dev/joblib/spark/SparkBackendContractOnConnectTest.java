@@ -28,14 +28,7 @@ class SparkBackendContractOnConnectTest extends ParallelBackendContract {
 
   @AfterAll
   static void stopServer() {
-    if (spark != null) {
-      spark.stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-    if (server != null) {
-      server.close();
-    }
+    ConnectChecks.stop(spark, server);
   }
 
   @Override

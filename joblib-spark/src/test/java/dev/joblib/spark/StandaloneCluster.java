@@ -65,9 +65,31 @@ public final class StandaloneCluster implements AutoCloseable {
    */
   public static StandaloneCluster start(
       Path dir, int cores, String memory, Map<String, String> workerConf) {
+    return start(dir, cores, memory, workerConf, entry -> true);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, with only the jars of a Spark installation that knows nothing of
+   * joblib ({@link ConnectServer#onServer}): for a Spark Connect server on this cluster, to which
+   * joblib's code and the tests' classes go up by upload only.
+   *
+   * @param dir a directory for the Spark home, logs and the worker's work dir
+   * @param cores the worker's cores
+   * @return the running cluster; its Worker registers a few seconds later
+   */
+  static StandaloneCluster startWithoutJoblib(Path dir, int cores) {
+    return start(dir, cores, "2g", Map.of(), ConnectServer::onServer);
+  }
+
+  private static StandaloneCluster start(
+      Path dir,
+      int cores,
+      String memory,
+      Map<String, String> workerConf,
+      java.util.function.Predicate<Path> keep) {
     try {
       Path home = Files.createDirectories(dir.resolve("spark-home"));
-      assembleJars(Files.createDirectories(home.resolve("jars")));
+      assembleJars(Files.createDirectories(home.resolve("jars")), keep);
       StandaloneCluster cluster = new StandaloneCluster(home, freePort());
       try {
         cluster.startMaster();
@@ -165,13 +187,26 @@ public final class StandaloneCluster implements AutoCloseable {
    * @return the command line
    */
   public List<String> javaCommand(String mainClass, String... args) {
+    return jvmCommand(home.resolve("jars") + "/*", mainClass, args);
+  }
+
+  /**
+   * The command that runs {@code mainClass} in a new JVM of 512 MiB with {@code classPath} and the
+   * flags Spark needs on Java 17 (the system property {@code joblib.spark.opens}).
+   *
+   * @param classPath the class path
+   * @param mainClass the class to run
+   * @param args its arguments
+   * @return the command line
+   */
+  public static List<String> jvmCommand(String classPath, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.addAll(Arrays.asList(System.getProperty("joblib.spark.opens", "").split("\\s+")));
     command.removeIf(String::isBlank);
     command.add("-cp");
-    command.add(home.resolve("jars") + "/*");
+    command.add(classPath);
     command.add(mainClass);
     command.addAll(Arrays.asList(args));
     return command;
@@ -282,8 +317,12 @@ public final class StandaloneCluster implements AutoCloseable {
         "the Spark master did not listen on " + target + " within " + START_TIMEOUT);
   }
 
-  /** Links every jar of the test class path into {@code jars} and jars every class directory. */
-  private static void assembleJars(Path jars) throws IOException {
+  /**
+   * Links every jar of the test class path into {@code jars} and jars every class directory, of
+   * those {@code keep} accepts.
+   */
+  private static void assembleJars(Path jars, java.util.function.Predicate<Path> keep)
+      throws IOException {
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     for (String entry : classPath.split(java.io.File.pathSeparator)) {
@@ -291,6 +330,9 @@ public final class StandaloneCluster implements AutoCloseable {
         continue;
       }
       Path path = Path.of(entry).toAbsolutePath();
+      if (!keep.test(path)) {
+        continue;
+      }
       if (Files.isDirectory(path)) {
         jarDirectory(path, jars.resolve(jarName(path)));
       } else if (entry.endsWith(".jar") && Files.isRegularFile(path)) {

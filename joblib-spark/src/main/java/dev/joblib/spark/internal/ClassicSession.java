@@ -1,5 +1,6 @@
 package dev.joblib.spark.internal;
 
+import java.lang.reflect.Method;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 
@@ -33,6 +34,64 @@ public final class ClassicSession {
       }
     }
     return false;
+  }
+
+  /**
+   * Why {@code session} can run nothing more, or null while it can: a classic session whose {@code
+   * SparkContext} is stopped; a Spark Connect session that was closed (its gRPC channel is shut
+   * down) or that its server no longer has (the server restarted or released it: the client's
+   * {@code isUsable()}, which Spark 4.2 keeps internal to Spark and is read here by reflection). A
+   * Connect client of another version without those methods counts as usable.
+   *
+   * @param session a session
+   * @return the reason, such as "is closed", or null
+   */
+  static String unusable(SparkSession session) {
+    if (isClassic(session)) {
+      return session.sparkContext().isStopped() ? "has a stopped SparkContext" : null;
+    }
+    try {
+      Method client = session.getClass().getMethod("client");
+      Method channel = client.getReturnType().getMethod("channel");
+      Object grpc = channel.invoke(client.invoke(session));
+      if (grpc != null && (Boolean) channel.getReturnType().getMethod("isShutdown").invoke(grpc)) {
+        return "is closed";
+      }
+    } catch (ReflectiveOperationException | RuntimeException unknown) {
+      // a client without them: the usability check below still applies
+    }
+    try {
+      if (!(Boolean) session.getClass().getMethod("isUsable").invoke(session)) {
+        return "is no longer known to its server (the server restarted or released the session)";
+      }
+    } catch (ReflectiveOperationException | RuntimeException unknown) {
+      // a client without isUsable(): assumed usable, the execution itself then fails
+    }
+    return null;
+  }
+
+  /**
+   * How the backend names a Spark Connect session in its errors: its session id and the server's
+   * address, as far as the client tells them.
+   *
+   * @param session a Spark Connect session
+   * @return such as {@code "Spark Connect session 6f1c… (sc://host:15002)"}
+   */
+  static String describe(SparkSession session) {
+    String id = "?";
+    String address = null;
+    try {
+      id = String.valueOf(session.getClass().getMethod("sessionId").invoke(session));
+      Method client = session.getClass().getMethod("client");
+      Object configuration =
+          client.getReturnType().getMethod("configuration").invoke(client.invoke(session));
+      Method host = configuration.getClass().getMethod("host");
+      Method port = configuration.getClass().getMethod("port");
+      address = "sc://" + host.invoke(configuration) + ":" + port.invoke(configuration);
+    } catch (ReflectiveOperationException | RuntimeException unknown) {
+      // a client without them: the id or address stays out of the message
+    }
+    return "Spark Connect session " + id + (address != null ? " (" + address + ")" : "");
   }
 
   /**

@@ -133,7 +133,7 @@ final class ConnectCall implements BackendCall {
 
   /** On a pool thread: runs one batch as one Connect execution and reports its outcome. */
   private void run(Batch batch) {
-    BatchOutcome outcome;
+    BatchOutcome outcome = null;
     try {
       outcome = execute(batch);
     } catch (RuntimeException | Error e) { // never leave the call waiting for this batch
@@ -146,17 +146,14 @@ final class ConnectCall implements BackendCall {
                   new BackendFailedException(
                       "spark", "backend 'spark': running " + batch + " failed: " + e, e));
     } finally {
+      // one step: launch() on another thread must not see the slot free and the failure unset
       synchronized (this) {
         running--;
+        failing |= outcome != null && !outcome.succeeded();
       }
     }
-    if (outcome != null) {
-      synchronized (this) {
-        failing |= !outcome.succeeded();
-      }
-      if (!cancelled) {
-        sink.accept(outcome);
-      }
+    if (outcome != null && !cancelled) {
+      sink.accept(outcome);
     }
     launch();
   }
@@ -176,7 +173,7 @@ final class ConnectCall implements BackendCall {
     try {
       ConnectArtifacts.ensure(session, serialized.classes());
     } catch (RuntimeException e) {
-      return BatchOutcome.failure(batch, batch.firstIndex(), e);
+      return backendFailure(batch, "uploading the code of", e);
     }
     sink.started(batch);
     for (int attempt = 0; attempt <= MISSING_CLASS_RETRIES; attempt++) {
@@ -202,18 +199,33 @@ final class ConnectCall implements BackendCall {
       }
       // a class the server lacked is uploaded now: the batch runs again (at-least-once)
     }
+    return backendFailure(
+        batch, "the Spark Connect execution (operation tag " + tag + ") of", error);
+  }
+
+  /**
+   * The outcome of a batch the backend failed to run or to read back (no task threw): a {@link
+   * BackendFailedException} naming the batch, its first task's index, the session and the cause.
+   */
+  private BatchOutcome backendFailure(Batch batch, String what, Throwable cause) {
+    String unusable = ClassicSession.unusable(session);
     return BatchOutcome.failure(
         batch,
         batch.firstIndex(),
         new BackendFailedException(
-            "spark",
-            "backend 'spark': the Spark Connect execution of "
+            SparkEngine.ID,
+            "backend 'spark': "
+                + what
+                + " "
                 + batch
-                + " (operation tag "
-                + tag
-                + ") failed: "
-                + error,
-            error));
+                + " (from task "
+                + batch.firstIndex()
+                + ") on the "
+                + ClassicSession.describe(session)
+                + (unusable != null ? ", which " + unusable : "")
+                + " failed: "
+                + cause,
+            cause));
   }
 
   /** One Connect execution of the batch's bytes; returns what it collected. */
@@ -244,11 +256,7 @@ final class ConnectCall implements BackendCall {
       }
       return (BatchOutcome) Wire.readUntrusted(out.get(0), driverLoader);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      return BatchOutcome.failure(
-          batch,
-          batch.firstIndex(),
-          new IllegalStateException(
-              "the outcome of " + batch + " could not be read on the client: " + e, e));
+      return backendFailure(batch, "reading on the client the outcome of", e);
     }
   }
 

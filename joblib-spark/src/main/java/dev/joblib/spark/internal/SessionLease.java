@@ -1,6 +1,8 @@
 package dev.joblib.spark.internal;
 
+import dev.joblib.BackendFailedException;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
@@ -15,6 +17,12 @@ import scala.Option;
  * last of them is closed. A backend abandoned by the garbage collector (its {@code Parallel} was
  * never closed) gives its use back without stopping the session: user code may hold it from {@code
  * getOrCreate()}; Spark stops it when the JVM exits.
+ *
+ * <p>A session the lease acquired that can run nothing more ({@link ClassicSession#unusable}: a
+ * stopped context, a closed Spark Connect session or one its server no longer has) is given back
+ * and acquired anew at the next use; a Connect session is then connected again from {@code
+ * spark.remote} / {@code SPARK_REMOTE}. The process's own dead Connect session with nothing to
+ * reconnect to fails with a {@code BackendFailedException} naming it.
  */
 public abstract class SessionLease {
   private static final System.Logger LOG = System.getLogger(SessionLease.class.getName());
@@ -122,11 +130,25 @@ public abstract class SessionLease {
     }
     String remote = ClassicSession.connectSelected(System::getProperty, System::getenv);
     if (remote != null) {
-      owned = ClassicSession.connectBuilder(remote).getOrCreate();
+      owned = ClassicSession.connectBuilder(remote).create();
       ownedUsers = 1;
       LOG.log(
           Level.DEBUG, "connected a Spark Connect session to {0} for the spark backend", remote);
       return owned;
+    }
+    for (Option<SparkSession> dead :
+        List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+      if (dead.isDefined() && !ClassicSession.isClassic(dead.get())) {
+        // the user's own Connect session: a local classic session instead would be a surprise
+        throw new BackendFailedException(
+            SparkEngine.ID,
+            "backend 'spark': the process's "
+                + ClassicSession.describe(dead.get())
+                + " "
+                + ClassicSession.unusable(dead.get())
+                + ", and no spark.remote or SPARK_REMOTE says where to connect a new one",
+            null);
+      }
     }
     SparkSession.Builder builder = SparkSession.builder();
     if (System.getProperty("spark.master") == null) {
@@ -166,8 +188,12 @@ public abstract class SessionLease {
     return null;
   }
 
-  /** Whether a classic session's context is stopped; a Connect session has no context to ask. */
+  /**
+   * Whether the session can run nothing more: a classic session's context is stopped, a Connect
+   * session is closed or its server no longer has it (restarted), see {@link
+   * ClassicSession#unusable}. Such a session of the lease's own is replaced at its next use.
+   */
   private static boolean stopped(SparkSession session) {
-    return ClassicSession.isClassic(session) && session.sparkContext().isStopped();
+    return ClassicSession.unusable(session) != null;
   }
 }
