@@ -52,6 +52,11 @@ final class FlinkClusters {
    * {@code temp}; its client configuration is written into {@code conf}.
    */
   static String[] flags(String master, Path conf, Path temp) throws IOException {
+    return flags(master, conf, temp, 2);
+  }
+
+  /** The same with another parallelism. */
+  static String[] flags(String master, Path conf, Path temp, int parallelism) throws IOException {
     return new String[] {
       "--runner=FlinkRunner",
       "--flinkMaster=" + master,
@@ -59,7 +64,7 @@ final class FlinkClusters {
       // the cluster runs in this JVM and loads classes parent-first: no need to upload the class
       // path with every job
       "--filesToStage=" + emptyJar(conf),
-      "--parallelism=2",
+      "--parallelism=" + parallelism,
       "--tempLocation=" + temp
     };
   }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.joblib.BackendFailedException;
 import dev.joblib.Parallel;
 import dev.joblib.Probe;
+import dev.joblib.TaskTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,41 @@ class FlinkPipelineCancelTest {
   @Test
   void closingTheBackendUnderARunningCallLeavesItsFlinkJobCanceled() throws Exception {
     stopHalfWay((parallel, beam) -> beam.close(), BackendFailedException.class);
+  }
+
+  @Test
+  void aJobThatNeverGetsItsSlotsEndsTheCallByTimeoutAndIsCanceled() throws Exception {
+    Path conf = Files.createTempDirectory("joblib-flink-conf-");
+    // the job needs 4 slots, the cluster has 2: it waits for them (5 min by default), never runs
+    System.setProperty("joblib.beam.jobStartTimeout", "PT2S");
+    try (MiniCluster cluster = FlinkClusters.start();
+        BeamBackend beam =
+            BeamBackend.of(FlinkClusters.flags(FlinkClusters.master(cluster), conf, temp, 4))) {
+      Parallel parallel = Parallel.create().backend(beam).timeout(Duration.ofSeconds(1));
+      CompletableFuture<List<Integer>> call =
+          CompletableFuture.supplyAsync(() -> parallel.map(BeamBackendTest.range(4), x -> x));
+      Throwable thrown = null;
+      try {
+        call.get(120, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        thrown = e.getCause();
+      }
+
+      assertThat(thrown).isInstanceOf(TaskTimeoutException.class);
+      assertThat(((TaskTimeoutException) thrown).taskIndex()).isZero();
+      assertThat(thrown.getSuppressed())
+          .anySatisfy(s -> assertThat(s).hasMessageContaining("was cancelled"));
+      await(
+          () -> jobs(cluster).stream().allMatch(j -> j.getJobState().isGloballyTerminalState()),
+          "the job to end");
+      assertThat(jobs(cluster))
+          .extracting(JobStatusMessage::getJobState)
+          .containsExactly(JobStatus.CANCELED);
+      BeamDeadlineTest.awaitEmpty(temp);
+    } finally {
+      System.clearProperty("joblib.beam.jobStartTimeout");
+      FlinkClusters.deleteTree(conf);
+    }
   }
 
   /** Stops a call of the Parallel on the backend. */

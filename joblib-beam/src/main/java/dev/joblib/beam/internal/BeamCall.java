@@ -48,7 +48,8 @@ public final class BeamCall implements BackendCall {
    * @param executor runs the pipelines in the background
    * @param onClose told when the call is closed
    * @throws IllegalArgumentException if the options' {@code tempLocation} is a local path that
-   *     cannot hold a staging directory (a regular file, a directory that cannot be written)
+   *     cannot hold a staging directory (a regular file, a directory that cannot be written), or
+   *     under a timeout the system property {@code joblib.beam.jobStartTimeout} is not a duration
    */
   public BeamCall(
       String backendId,
@@ -67,6 +68,9 @@ public final class BeamCall implements BackendCall {
     this.executor = executor;
     this.onClose = onClose;
     this.pieces = info.timeout().map(BatchPieces::new).orElse(null);
+    if (pieces != null) {
+      RunningPipeline.deadline(1, 1, 1); // a bad start allowance property fails the call here
+    }
   }
 
   @Override

@@ -304,6 +304,7 @@ final class PipelineWave {
           staging.path(), elements.stream().map(KV::getValue).collect(Collectors.toList()));
     }
     Set<Thread> workersBefore = inProcess ? DirectRunnerWorkers.alive() : Set.of();
+    waited = RunningPipeline.deadline(timeoutMillis, elements.size(), parallelism);
     try {
       started = pipeline.run();
       RunningPipeline running = new RunningPipeline(started);
@@ -314,7 +315,6 @@ final class PipelineWave {
         }
       }
       PipelineResult.State state;
-      waited = RunningPipeline.deadline(timeoutMillis, elements.size(), parallelism);
       try {
         state = running.await(waited);
       } catch (RuntimeException | Error e) {

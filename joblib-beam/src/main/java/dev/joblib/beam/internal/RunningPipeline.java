@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +28,15 @@ final class RunningPipeline {
       "org.apache.beam.runners.flink.FlinkDetachedRunnerResult";
 
   /**
-   * Under a timeout, how long a runner may take to start a pipeline's job before the caller gives
-   * up on it (on top of what its batches may take): a job that never gets to run is cancelled and
-   * fails the call by timeout instead of holding it. Generous, since a cluster may first have to
-   * start its workers.
+   * The system property that sets, under a timeout, how long a runner may take to start a
+   * pipeline's job before the caller gives up on it (on top of what its batches may take), as an
+   * ISO-8601 duration such as {@code PT10M}: a job that never gets to run is cancelled and fails
+   * the call by timeout instead of holding it.
    */
-  static final Duration START_ALLOWANCE = Duration.ofMinutes(10);
+  static final String START_ALLOWANCE_PROPERTY = "joblib.beam.jobStartTimeout";
+
+  /** The default: generous, since a cluster may first have to start its workers. */
+  private static final Duration START_ALLOWANCE = Duration.ofMinutes(10);
 
   private final PipelineResult result;
   private final CompletableFuture<?> flinkJob;
@@ -92,7 +96,33 @@ final class RunningPipeline {
     long rounds = (elements + (long) parallelism - 1) / Math.max(1, parallelism);
     long perRound = timeoutMillis + RunBatchFn.ABANDON_AFTER_MILLIS + 1_000;
     long most = Long.MAX_VALUE / 4; // years: no bound in practice, but no overflow either
-    return START_ALLOWANCE.plusMillis(rounds > most / perRound ? most : rounds * perRound);
+    return startAllowance().plusMillis(rounds > most / perRound ? most : rounds * perRound);
+  }
+
+  /**
+   * The {@link #START_ALLOWANCE_PROPERTY}, else {@link #START_ALLOWANCE}.
+   *
+   * @throws IllegalArgumentException if the property is not a duration of at least 0
+   */
+  private static Duration startAllowance() {
+    String value = System.getProperty(START_ALLOWANCE_PROPERTY);
+    if (value == null) {
+      return START_ALLOWANCE;
+    }
+    try {
+      Duration allowance = Duration.parse(value.strip());
+      if (!allowance.isNegative()) {
+        return allowance;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "system property "
+            + START_ALLOWANCE_PROPERTY
+            + " must be an ISO-8601 duration of at least 0 such as PT10M, got '"
+            + value
+            + "'");
   }
 
   /** Asks the runner to cancel the pipeline; a pipeline that has ended already is left alone. */
