@@ -11,6 +11,7 @@ import dev.joblib.spi.ParallelBackend;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +65,7 @@ public final class BeamBackend implements ParallelBackend {
 
   private final PipelineOptions options;
   private final int nJobs;
+  private final Set<BeamCall> calls = ConcurrentHashMap.newKeySet();
   private ExecutorService executor;
   private boolean closed;
 
@@ -118,8 +120,10 @@ public final class BeamBackend implements ParallelBackend {
   /**
    * Returns {@link Capability#REMOTE} (tasks are serialized to the runner's workers) and {@link
    * Capability#TIMEOUT} (the timeout is counted on the worker from a batch's real start, since a
-   * pipeline takes a while to schedule). Results are not incremental: they come back when the
-   * pipeline finishes.
+   * pipeline takes a while to schedule; under a timeout a batch runs as pieces timed on their own,
+   * sized from earlier waves to stay well under it, and a pipeline that runs past the most its
+   * batches may take is cancelled and fails the call by timeout). Results are not incremental: they
+   * come back when the pipeline finishes.
    */
   @Override
   public Set<Capability> capabilities() {
@@ -172,15 +176,24 @@ public final class BeamBackend implements ParallelBackend {
                 return thread;
               });
     }
-    return new BeamCall(ID, options, nJobs, info, sink, executor);
+    BeamCall call = new BeamCall(ID, options, nJobs, info, sink, executor, calls::remove);
+    calls.add(call);
+    return call;
   }
 
-  /** Stops the background threads that wait for pipelines; running pipelines are cancelled. */
+  /**
+   * Cancels the pipelines of calls still running (the runner is asked to cancel each job; those
+   * calls fail with a {@link dev.joblib.BackendFailedException}); the background threads that wait
+   * for them end once they have ended and their staged files are deleted, without waiting here.
+   */
   @Override
   public synchronized void close() {
     closed = true;
+    for (BeamCall call : calls) {
+      call.backendClosed();
+    }
     if (executor != null) {
-      executor.shutdownNow();
+      executor.shutdown(); // not interrupted: each deletes its staging directory once its job ends
       executor = null;
     }
   }

@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +22,9 @@ import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,7 +116,7 @@ class BeamRunnerFailureTest {
         BeamBackend.of(
             "--runner=FlinkRunner",
             "--flinkMaster=" + master,
-            "--flinkConfDir=" + writeFlinkConf(conf),
+            "--flinkConfDir=" + FlinkClusters.writeFlinkConf(conf),
             "--parallelism=2",
             "--tempLocation=" + temp)) {
       Parallel parallel = Parallel.create().backend(beam);
@@ -145,7 +139,7 @@ class BeamRunnerFailureTest {
       assertThat(parallel.map(BeamBackendTest.range(6), x -> x + 1))
           .containsExactly(1, 2, 3, 4, 5, 6);
     } finally {
-      deleteTree(conf);
+      FlinkClusters.deleteTree(conf);
     }
     assertThat(staged(temp)).isEmpty();
   }
@@ -161,7 +155,7 @@ class BeamRunnerFailureTest {
               () -> parallel.map(BeamBackendTest.range(4), x -> holdFirst(probe, x)));
       await(() -> probe.saw("started") || call.isDone(), "task 0 to start");
       // the check at the start of the call passed; now the runner can no longer write there
-      deleteTree(location);
+      FlinkClusters.deleteTree(location);
       Files.writeString(location, "in the way");
       probe.mark("go");
 
@@ -238,31 +232,11 @@ class BeamRunnerFailureTest {
    */
   private void onAFlinkClusterWhileTask0Runs(ClusterFault fault, AfterFault after)
       throws Exception {
-    Configuration config = new Configuration();
-    config.set(RestOptions.BIND_PORT, "0");
-    config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
     Probe probe = Probe.create();
     Path conf = Files.createTempDirectory("joblib-flink-conf-");
-    try (MiniCluster cluster =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(config)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(2)
-                .build())) {
-      cluster.start();
-      URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
-      String master = rest.getHost() + ":" + rest.getPort();
-      try (BeamBackend beam =
-          BeamBackend.of(
-              "--runner=FlinkRunner",
-              "--flinkMaster=" + master,
-              "--flinkConfDir=" + writeFlinkConf(conf),
-              // the cluster runs in this JVM and loads classes parent-first, like a cluster with
-              // the application in its lib/: no need to upload the class path with every job
-              "--filesToStage=" + emptyJar(conf),
-              "--parallelism=2",
-              "--tempLocation=" + temp)) {
+    try (MiniCluster cluster = FlinkClusters.start()) {
+      String master = FlinkClusters.master(cluster);
+      try (BeamBackend beam = BeamBackend.of(FlinkClusters.flags(master, conf, temp))) {
         Parallel parallel = Parallel.create().backend(beam).batchSize(1);
         CompletableFuture<List<Integer>> call =
             CompletableFuture.supplyAsync(
@@ -280,7 +254,7 @@ class BeamRunnerFailureTest {
         after.check(e, cluster, parallel, beam);
       }
     } finally {
-      deleteTree(conf);
+      FlinkClusters.deleteTree(conf);
     }
     assertThat(staged(temp)).isEmpty();
   }
@@ -309,22 +283,6 @@ class BeamRunnerFailureTest {
       }
     }
     return x;
-  }
-
-  /** A Flink client configuration that gives up on an unreachable master at the first refusal. */
-  private static Path writeFlinkConf(Path dir) throws IOException {
-    Files.writeString(dir.resolve("flink-conf.yaml"), "rest.retry.max-attempts: 0\n");
-    return dir;
-  }
-
-  private static Path emptyJar(Path dir) throws IOException {
-    Path jar = dir.resolve("empty.jar");
-    try (java.util.jar.JarOutputStream out =
-        new java.util.jar.JarOutputStream(
-            Files.newOutputStream(jar), new java.util.jar.Manifest())) {
-      out.finish();
-    }
-    return jar;
   }
 
   private static JobID runningJob(MiniCluster cluster) throws Exception {
@@ -382,17 +340,6 @@ class BeamRunnerFailureTest {
       return files.filter(p -> !p.equals(dir)).collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

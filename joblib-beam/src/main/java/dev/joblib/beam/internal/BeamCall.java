@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -29,9 +30,12 @@ public final class BeamCall implements BackendCall {
   private final CallInfo info;
   private final BatchSink sink;
   private final ExecutorService executor;
+  private final Consumer<BeamCall> onClose;
+  private final BatchPieces pieces;
   private final AtomicInteger waves = new AtomicInteger();
   private final Set<PipelineWave> running = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelled;
+  private volatile boolean backendClosed;
 
   /**
    * Creates a call.
@@ -42,8 +46,10 @@ public final class BeamCall implements BackendCall {
    * @param info the call's description
    * @param sink where outcomes go
    * @param executor runs the pipelines in the background
+   * @param onClose told when the call is closed
    * @throws IllegalArgumentException if the options' {@code tempLocation} is a local path that
-   *     cannot hold a staging directory (a regular file, a directory that cannot be written)
+   *     cannot hold a staging directory (a regular file, a directory that cannot be written), or
+   *     under a timeout the system property {@code joblib.beam.jobStartTimeout} is not a duration
    */
   public BeamCall(
       String backendId,
@@ -51,7 +57,8 @@ public final class BeamCall implements BackendCall {
       int parallelism,
       CallInfo info,
       BatchSink sink,
-      ExecutorService executor) {
+      ExecutorService executor,
+      Consumer<BeamCall> onClose) {
     StagingDir.requireUsable(options, backendId);
     this.backendId = backendId;
     this.options = options;
@@ -59,6 +66,11 @@ public final class BeamCall implements BackendCall {
     this.info = info;
     this.sink = sink;
     this.executor = executor;
+    this.onClose = onClose;
+    this.pieces = info.timeout().map(BatchPieces::new).orElse(null);
+    if (pieces != null) {
+      RunningPipeline.deadline(1, 1, 1); // a bad start allowance property fails the call here
+    }
   }
 
   @Override
@@ -70,7 +82,7 @@ public final class BeamCall implements BackendCall {
     long timeoutMillis = info.timeout().map(t -> Math.max(1, t.toMillis())).orElse(0L);
     PipelineWave wave =
         new PipelineWave(
-            options, backendId, timeoutMillis, name, List.copyOf(batches), parallelism);
+            options, backendId, timeoutMillis, name, List.copyOf(batches), parallelism, pieces);
     running.add(wave);
     executor.execute(() -> runWave(wave));
   }
@@ -84,7 +96,7 @@ public final class BeamCall implements BackendCall {
         if (cancelled) {
           return;
         }
-        outcomes = wave.failAll(pipelineFailure(wave, e));
+        outcomes = wave.failAll(backendClosed ? closedFailure(wave, e) : pipelineFailure(wave, e));
       }
       for (BatchOutcome outcome : outcomes) {
         if (cancelled) {
@@ -117,6 +129,28 @@ public final class BeamCall implements BackendCall {
         e);
   }
 
+  private BackendFailedException closedFailure(PipelineWave wave, Throwable e) {
+    return new BackendFailedException(
+        backendId,
+        "backend '"
+            + backendId
+            + "' was closed while its Beam pipeline joblib-"
+            + wave.name()
+            + " ran; the pipeline was cancelled",
+        e);
+  }
+
+  /**
+   * The backend is being closed under this call: its pipelines are cancelled and the call fails
+   * with a {@link BackendFailedException} saying so (unless a pipeline ends first).
+   */
+  public void backendClosed() {
+    backendClosed = true;
+    for (PipelineWave wave : running) {
+      wave.cancel();
+    }
+  }
+
   @Override
   public void cancel() {
     cancelled = true;
@@ -131,6 +165,14 @@ public final class BeamCall implements BackendCall {
    */
   @Override
   public void close() {
+    try {
+      awaitCancelled();
+    } finally {
+      onClose.accept(this);
+    }
+  }
+
+  private void awaitCancelled() {
     if (running.isEmpty()) {
       return;
     }

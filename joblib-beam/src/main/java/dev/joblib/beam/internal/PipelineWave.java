@@ -2,16 +2,19 @@ package dev.joblib.beam.internal;
 
 import dev.joblib.BackendFailedException;
 import dev.joblib.JoblibException;
+import dev.joblib.TaskTimeoutException;
 import dev.joblib.spi.Batch;
 import dev.joblib.spi.BatchOutcome;
 import dev.joblib.spi.SerializationCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +59,10 @@ final class PipelineWave {
   private final String name;
   private final List<Batch> batches;
   private final int parallelism;
+  private final BatchPieces pieces;
   private final RecordSeal seal = RecordSeal.random();
-  private PipelineResult result;
+  private RunningPipeline result;
+  private Duration waited;
   private StagingDir staging;
   private boolean cancelled;
   private boolean finished;
@@ -68,13 +73,15 @@ final class PipelineWave {
       long timeoutMillis,
       String name,
       List<Batch> batches,
-      int parallelism) {
+      int parallelism,
+      BatchPieces pieces) {
     this.baseOptions = baseOptions;
     this.backendId = backendId;
     this.timeoutMillis = timeoutMillis;
     this.name = name;
     this.batches = batches;
     this.parallelism = parallelism;
+    this.pieces = pieces;
   }
 
   String name() {
@@ -87,7 +94,8 @@ final class PipelineWave {
    */
   List<BatchOutcome> run() {
     List<BatchOutcome> outcomes = new ArrayList<>();
-    List<KV<Long, KV<Long, byte[]>>> elements = serialize(outcomes);
+    Map<Batch, List<Batch>> sent = new LinkedHashMap<>();
+    List<KV<Long, KV<Long, byte[]>>> elements = serialize(outcomes, sent);
     if (!elements.isEmpty()) {
       PipelineOptions options = RunnerOptions.copy(baseOptions);
       options.setJobName("joblib-" + name);
@@ -108,8 +116,11 @@ final class PipelineWave {
       Throwable failure = null;
       try {
         dir.create();
-        runPipeline(options, elements, dir);
-        outcomes.addAll(readBack(options, dir, sentIndexes(elements)));
+        if (runPipeline(options, elements, dir)) {
+          outcomes.addAll(readBack(options, dir, sent));
+        } else {
+          outcomes.addAll(pastDeadline(options, dir, sent.keySet()));
+        }
       } catch (RuntimeException | Error e) {
         failure =
             e instanceof BackendFailedException || isCancelled()
@@ -181,15 +192,18 @@ final class PipelineWave {
   }
 
   /**
-   * Cancels the running pipeline (or the one about to start): a stop marker makes every batch end
-   * at its next task, on any runner, and the runner is asked to cancel where its {@code run()} has
-   * returned a handle (the Flink runner's batch mode blocks in {@code run()} instead).
+   * Cancels the running pipeline (or the one about to start): the runner is asked to cancel its job
+   * (the DirectRunner and the Flink runner return a handle from {@code run()} for it), and a stop
+   * marker makes every batch end at its next task, on any runner.
    */
   synchronized void cancel() {
     if (cancelled) {
       return;
     }
     cancelled = true;
+    if (result != null) {
+      result.cancel(); // first, so the job ends cancelled rather than done with stopped batches
+    }
     if (staging != null && !finished) {
       try {
         new StopSignals(staging.path()).cancelled();
@@ -197,28 +211,33 @@ final class PipelineWave {
         LOG.log(Level.WARNING, "cannot signal the cancel of Beam pipeline " + name + ": " + e, e);
       }
     }
-    if (result != null) {
-      try {
-        result.cancel();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot cancel Beam pipeline " + name + ": " + e, e);
-      }
-    }
   }
 
   /**
-   * Serializes the batches; a batch that cannot be serialized fails at the task that cannot (the
-   * others still run, so the lowest failing index wins as on any backend).
+   * Serializes the batches, as pieces under a timeout ({@link BatchPieces}), and records in {@code
+   * sent} the pieces of each batch sent; a batch that cannot be serialized fails at the task that
+   * cannot (the others still run, so the lowest failing index wins as on any backend).
    */
-  private List<KV<Long, KV<Long, byte[]>>> serialize(List<BatchOutcome> failures) {
+  private List<KV<Long, KV<Long, byte[]>>> serialize(
+      List<BatchOutcome> failures, Map<Batch, List<Batch>> sent) {
+    int size = pieces == null ? Integer.MAX_VALUE : pieces.size();
     List<KV<Long, KV<Long, byte[]>>> elements = new ArrayList<>(batches.size());
     for (Batch batch : batches) {
+      List<Batch> split = BatchPieces.split(batch, size);
+      List<byte[]> serialized = new ArrayList<>(split.size());
       try {
-        byte[] bytes = JavaSerialization.toBytes(batch);
-        elements.add(KV.of((long) elements.size(), KV.of((long) batch.firstIndex(), bytes)));
+        for (Batch piece : split) {
+          serialized.add(JavaSerialization.toBytes(piece));
+        }
       } catch (IOException | RuntimeException e) {
         failures.add(unserializable(batch, e));
+        continue;
       }
+      for (int i = 0; i < split.size(); i++) {
+        long first = split.get(i).firstIndex();
+        elements.add(KV.of((long) elements.size(), KV.of(first, serialized.get(i))));
+      }
+      sent.put(batch, split);
     }
     return elements;
   }
@@ -239,7 +258,12 @@ final class PipelineWave {
             batch + " cannot be sent to the Beam workers: " + cause, cause));
   }
 
-  private void runPipeline(
+  /**
+   * Runs the pipeline and waits for it, under a timeout at most {@link RunningPipeline#deadline}.
+   *
+   * @return true when it ended DONE, false when it ran past the deadline and was cancelled
+   */
+  private boolean runPipeline(
       PipelineOptions options, List<KV<Long, KV<Long, byte[]>>> elements, StagingDir staging) {
     Schema schema = OutcomeRecords.schema();
     Pipeline pipeline = Pipeline.create(options);
@@ -280,17 +304,19 @@ final class PipelineWave {
           staging.path(), elements.stream().map(KV::getValue).collect(Collectors.toList()));
     }
     Set<Thread> workersBefore = inProcess ? DirectRunnerWorkers.alive() : Set.of();
+    waited = RunningPipeline.deadline(timeoutMillis, elements.size(), parallelism);
     try {
       started = pipeline.run();
+      RunningPipeline running = new RunningPipeline(started);
       synchronized (this) {
-        result = started;
+        result = running;
         if (cancelled) {
-          cancel();
+          running.cancel(); // cancelled while run() submitted it
         }
       }
       PipelineResult.State state;
       try {
-        state = started.waitUntilFinish();
+        state = running.await(waited);
       } catch (RuntimeException | Error e) {
         if (inProcess) {
           // the DirectRunner reports the first failure while bundles already started still run;
@@ -299,19 +325,69 @@ final class PipelineWave {
         }
         throw e;
       }
-      if (state != null && state != PipelineResult.State.DONE) {
+      if (state == null) {
+        running.cancel();
+        if (inProcess) {
+          DirectRunnerWorkers.drain(started, workersBefore, name);
+        } else {
+          awaitCancelled(running);
+        }
+        return false;
+      }
+      if (state != PipelineResult.State.DONE) {
         if (inProcess) {
           DirectRunnerWorkers.drain(started, workersBefore, name); // cancelled: the same
         }
         throw new IllegalStateException(
             "the runner ended the pipeline in state " + state + ", not DONE");
       }
+      return true;
     } finally {
       InOrderTickets.unregister(staging.path());
     }
   }
 
-  private List<BatchOutcome> readBack(PipelineOptions options, StagingDir staging, Set<Long> sent) {
+  /** Waits a little for a pipeline cancelled past its deadline to end, before its files go. */
+  private void awaitCancelled(RunningPipeline running) {
+    try {
+      running.await(Duration.ofSeconds(30));
+    } catch (RuntimeException cancelled) {
+      // the cancel itself, reported as the job's failure
+    }
+  }
+
+  /**
+   * The outcomes of a wave whose pipeline ran past its deadline and was cancelled: no batch left an
+   * outcome, so the first one fails by timeout (the call fails with it, as on any backend), the
+   * others as cancelled.
+   */
+  private List<BatchOutcome> pastDeadline(
+      PipelineOptions options, StagingDir staging, Collection<Batch> sent) {
+    List<BatchOutcome> outcomes = new ArrayList<>();
+    for (Batch batch : sent) {
+      if (!outcomes.isEmpty()) {
+        outcomes.add(
+            BatchOutcome.failure(
+                batch,
+                batch.firstIndex(),
+                new CancellationException(batch + " was cancelled with its pipeline")));
+        continue;
+      }
+      TaskTimeoutException timedOut =
+          new TaskTimeoutException(batch.firstIndex(), backendId, Duration.ofMillis(timeoutMillis));
+      timedOut.addSuppressed(
+          new JoblibException(
+              describe(options, staging)
+                  + " did not end within "
+                  + waited.toSeconds()
+                  + " s, the most its batches may take under the timeout; it was cancelled"));
+      outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), timedOut));
+    }
+    return outcomes;
+  }
+
+  private List<BatchOutcome> readBack(
+      PipelineOptions options, StagingDir staging, Map<Batch, List<Batch>> sent) {
     Map<Long, GenericRecord> records = new HashMap<>();
     int forged = 0;
     try {
@@ -343,38 +419,47 @@ final class PipelineWave {
               + " ignored, never deserialized");
     }
     List<BatchOutcome> outcomes = new ArrayList<>();
-    for (Batch batch : batches) {
-      if (!sent.contains((long) batch.firstIndex())) {
-        continue; // not sent: it could not be serialized and has its outcome already
+    long slowestTaskNanos = -1;
+    for (Map.Entry<Batch, List<Batch>> entry : sent.entrySet()) {
+      Batch batch = entry.getKey();
+      List<BatchOutcome> done = new ArrayList<>();
+      for (Batch piece : entry.getValue()) {
+        GenericRecord record = records.get((long) piece.firstIndex());
+        if (record == null) {
+          done = null;
+          break;
+        }
+        BatchOutcome outcome;
+        try {
+          outcome = OutcomeRecords.toOutcome(record, piece);
+        } catch (RuntimeException e) {
+          outcome = BatchOutcome.failure(piece, piece.firstIndex(), e);
+        }
+        if (outcome.succeeded()) {
+          slowestTaskNanos = Math.max(slowestTaskNanos, outcome.runNanos() / piece.size());
+        }
+        done.add(outcome);
       }
-      GenericRecord record = records.get((long) batch.firstIndex());
-      if (record == null) {
-        outcomes.add(
-            BatchOutcome.failure(
-                batch,
-                batch.firstIndex(),
-                new BackendFailedException(
-                    backendId,
-                    describe(options, staging)
-                        + " finished but left no outcome for "
-                        + batch
-                        + ": its staged results were lost",
-                    null)));
-        continue;
-      }
-      try {
-        outcomes.add(OutcomeRecords.toOutcome(record, batch));
-      } catch (RuntimeException e) {
-        outcomes.add(BatchOutcome.failure(batch, batch.firstIndex(), e));
-      }
+      outcomes.add(done != null ? BatchPieces.merge(batch, done) : lost(options, staging, batch));
+    }
+    if (pieces != null && slowestTaskNanos >= 0) {
+      pieces.measured(slowestTaskNanos);
     }
     return outcomes;
   }
 
-  private static Set<Long> sentIndexes(List<KV<Long, KV<Long, byte[]>>> elements) {
-    Set<Long> sent = new HashSet<>();
-    elements.forEach(e -> sent.add(e.getValue().getKey()));
-    return sent;
+  /** The outcome of a batch the workers left no record of. */
+  private BatchOutcome lost(PipelineOptions options, StagingDir staging, Batch batch) {
+    return BatchOutcome.failure(
+        batch,
+        batch.firstIndex(),
+        new BackendFailedException(
+            backendId,
+            describe(options, staging)
+                + " finished but left no outcome for "
+                + batch
+                + ": its staged results were lost",
+            null));
   }
 
   /**

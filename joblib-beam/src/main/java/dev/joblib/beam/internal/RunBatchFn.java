@@ -35,7 +35,7 @@ final class RunBatchFn extends DoFn<KV<Long, byte[]>, GenericRecord> {
    * How long past its timeout a batch's task may take to answer the interrupt before the batch ends
    * without it.
    */
-  private static final long ABANDON_AFTER_MILLIS = 2_000;
+  static final long ABANDON_AFTER_MILLIS = 2_000;
 
   /** Attempts to write a failure marker before giving up on fail-fast for it. */
   private static final int MARKER_ATTEMPTS = 3;

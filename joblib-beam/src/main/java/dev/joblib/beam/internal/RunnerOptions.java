@@ -117,10 +117,23 @@ public final class RunnerOptions {
     }
   }
 
-  /** Makes the DirectRunner return from {@code run()} at once, so that the run can be cancelled. */
+  /**
+   * Makes {@code run()} return at once with a handle that can be waited for with a bound and
+   * cancelled: the DirectRunner without {@code blockOnRun}, the Flink runner detached (in attached
+   * mode its batch {@code run()} blocks until the job ends). On the embedded Flink cluster ({@code
+   * [local]}) the runner logs a warning that detached mode is only supported on a remote cluster,
+   * and runs the job detached all the same.
+   */
   static void runWithoutBlocking(PipelineOptions options) {
-    if (runnerName(options).equals("DirectRunner")) {
-      set(options, DIRECT_OPTIONS, "setBlockOnRun", boolean.class, false);
+    switch (runnerName(options)) {
+      case "DirectRunner":
+        set(options, DIRECT_OPTIONS, "setBlockOnRun", boolean.class, false);
+        break;
+      case "FlinkRunner":
+        set(options, FLINK_OPTIONS, "setAttachedMode", boolean.class, false);
+        break;
+      default:
+        break;
     }
   }
 
