@@ -102,7 +102,8 @@ public final class MemoryBenchmark {
     return seconds[calls / 2];
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a directory and everything in it. */
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
