@@ -3,9 +3,14 @@ package dev.joblib.beam.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.common.ReflectHelpers;
@@ -18,6 +23,8 @@ public final class RunnerOptions {
   private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
   private static final String FLINK_OPTIONS = "org.apache.beam.runners.flink.FlinkPipelineOptions";
   private static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
+  private static final System.Logger LOG = System.getLogger(RunnerOptions.class.getName());
+  private static final AtomicBoolean WARNED_UNCOPIED = new AtomicBoolean();
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
@@ -108,13 +115,50 @@ public final class RunnerOptions {
     }
   }
 
-  /** A deep copy, so that concurrent pipelines do not share mutable options. */
+  /**
+   * A deep copy, so that concurrent pipelines do not share mutable options. The JSON round trip
+   * drops the values of {@code @JsonIgnore} options (the Spark runner's provided SparkContext,
+   * credentials set in code): they are carried over as they are.
+   */
   static PipelineOptions copy(PipelineOptions options) {
+    PipelineOptions copy;
     try {
-      return MAPPER.readValue(MAPPER.writeValueAsBytes(options), PipelineOptions.class);
+      copy = MAPPER.readValue(MAPPER.writeValueAsBytes(options), PipelineOptions.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy the pipeline options " + options, e);
     }
+    carryValuesWithoutJson(options, copy);
+    return copy;
+  }
+
+  /**
+   * Puts the values the copy lacks (those of {@code @JsonIgnore} options) into it, through the
+   * value map of Beam's options proxy: calling the getters instead would run the default factories
+   * of options nobody set (creating credentials, say).
+   */
+  private static void carryValuesWithoutJson(PipelineOptions from, PipelineOptions to) {
+    try {
+      Map<String, Object> values = boundValues(from);
+      Map<String, Object> copied = boundValues(to);
+      values.forEach(copied::putIfAbsent);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      if (!WARNED_UNCOPIED.getAndSet(true)) {
+        LOG.log(
+            Level.WARNING,
+            "cannot carry @JsonIgnore pipeline options into each pipeline's copy (this Beam"
+                + " version's options proxy differs); values set in code on such options are lost",
+            e);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> boundValues(PipelineOptions options)
+      throws ReflectiveOperationException {
+    Object handler = Proxy.getInvocationHandler(options);
+    Field field = handler.getClass().getDeclaredField("options");
+    field.setAccessible(true);
+    return (Map<String, Object>) field.get(handler);
   }
 
   /**
