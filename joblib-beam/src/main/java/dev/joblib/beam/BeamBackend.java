@@ -1,6 +1,7 @@
 package dev.joblib.beam;
 
 import dev.joblib.beam.internal.BeamCall;
+import dev.joblib.beam.internal.BeamClassPath;
 import dev.joblib.beam.internal.RunnerOptions;
 import dev.joblib.spi.BackendCall;
 import dev.joblib.spi.BatchSink;
@@ -82,10 +83,13 @@ public final class BeamBackend implements ParallelBackend {
    * @param options the pipeline options, never null
    * @return a new backend
    * @throws NullPointerException if {@code options} is null
-   * @throws IllegalStateException if the runner's options interface cannot be loaded
+   * @throws IllegalStateException if the runner's options interface cannot be loaded, or a library
+   *     the backend needs (ParquetIO, a Hadoop client) is missing, naming its artifact
    */
   public static BeamBackend of(PipelineOptions options) {
-    return new BeamBackend(Objects.requireNonNull(options, "options"));
+    Objects.requireNonNull(options, "options");
+    BeamClassPath.require();
+    return new BeamBackend(options);
   }
 
   /**

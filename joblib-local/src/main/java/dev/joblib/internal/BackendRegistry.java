@@ -3,7 +3,11 @@ package dev.joblib.internal;
 import dev.joblib.UnknownBackendException;
 import dev.joblib.spi.ParallelBackendProvider;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +20,7 @@ public final class BackendRegistry {
           "spark", "dev.joblib:joblib-spark",
           "beam", "dev.joblib:joblib-beam");
   private static volatile Map<String, ParallelBackendProvider> providers;
+  private static volatile List<String> brokenProviders = List.of();
 
   private BackendRegistry() {}
 
@@ -27,8 +32,18 @@ public final class BackendRegistry {
           KNOWN_ARTIFACTS.containsKey(id)
               ? " The '" + id + "' backend is provided by " + KNOWN_ARTIFACTS.get(id) + "."
               : "";
+      String broken =
+          brokenProviders.isEmpty()
+              ? ""
+              : " Backends that could not load: " + String.join(" | ", brokenProviders) + ".";
       throw new UnknownBackendException(
-          "backend: unknown backend '" + id + "'; available: " + all().keySet() + "." + hint);
+          "backend: unknown backend '"
+              + id
+              + "'; available: "
+              + all().keySet()
+              + "."
+              + hint
+              + broken);
     }
     return provider;
   }
@@ -83,11 +98,29 @@ public final class BackendRegistry {
     return found;
   }
 
+  /**
+   * Loads every provider; one that cannot load (its module is there, a library it needs is not) is
+   * skipped with a warning, and remembered to explain an unknown id, so the other backends work.
+   */
   private static Map<String, ParallelBackendProvider> load() {
     Map<String, ParallelBackendProvider> found = new TreeMap<>();
+    List<String> broken = new ArrayList<>();
     ClassLoader loader = BackendRegistry.class.getClassLoader();
-    for (ParallelBackendProvider provider :
-        ServiceLoader.load(ParallelBackendProvider.class, loader)) {
+    Iterator<ParallelBackendProvider> it =
+        ServiceLoader.load(ParallelBackendProvider.class, loader).iterator();
+    while (true) {
+      ParallelBackendProvider provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError | LinkageError e) {
+        String why = describe(e);
+        broken.add(why);
+        LOG.log(Level.WARNING, "a parallel backend cannot load and is skipped: " + why, e);
+        continue;
+      }
       ParallelBackendProvider clash = found.putIfAbsent(provider.id(), provider);
       if (clash != null) {
         throw new IllegalStateException(
@@ -100,6 +133,16 @@ public final class BackendRegistry {
       }
       LOG.log(Level.DEBUG, "found backend ''{0}'' ({1})", provider.id(), provider.getClass());
     }
+    brokenProviders = List.copyOf(broken);
     return Map.copyOf(found);
+  }
+
+  /** The error and its causes' messages, which name the provider and the missing class. */
+  private static String describe(Throwable e) {
+    StringBuilder why = new StringBuilder(String.valueOf(e));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      why.append("; caused by ").append(c);
+    }
+    return why.toString();
   }
 }

@@ -16,8 +16,15 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * runner's own.
  */
 public final class BeamBackendProvider implements ParallelBackendProvider {
-  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-  public BeamBackendProvider() {}
+  /**
+   * Creates the provider; called by {@link java.util.ServiceLoader}.
+   *
+   * @throws IllegalStateException if a library the backend needs is missing, naming its artifact
+   *     (the registry then skips the backend and names this as the reason)
+   */
+  public BeamBackendProvider() {
+    BeamClassPath.require();
+  }
 
   @Override
   public String id() {
