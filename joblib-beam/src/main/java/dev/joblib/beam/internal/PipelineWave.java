@@ -109,7 +109,8 @@ final class PipelineWave {
       }
       synchronized (this) {
         if (cancelled) {
-          return List.of();
+          // by the call or by the backend's close: either way the caller must hear of it
+          throw new JoblibException("the Beam pipeline " + name + " was cancelled before it ran");
         }
         staging = dir;
       }
@@ -304,7 +305,12 @@ final class PipelineWave {
           staging.path(), elements.stream().map(KV::getValue).collect(Collectors.toList()));
     }
     Set<Thread> workersBefore = inProcess ? DirectRunnerWorkers.alive() : Set.of();
-    waited = RunningPipeline.deadline(timeoutMillis, elements.size(), parallelism);
+    // a bound only where the runner's parallelism is known: elsewhere it would cancel healthy jobs
+    // (the workers' clocks still end a task past its timeout)
+    waited =
+        RunnerOptions.parallelismKnown(options)
+            ? RunningPipeline.deadline(timeoutMillis, elements.size(), parallelism)
+            : null;
     try {
       started = pipeline.run();
       RunningPipeline running = new RunningPipeline(started);

@@ -53,6 +53,25 @@ public final class RunnerOptions {
   }
 
   /**
+   * Whether {@link #parallelism} is what the runner will really use: the DirectRunner's, the Flink
+   * runner's when {@code parallelism} is set or the job runs on the embedded cluster ({@code
+   * [local]}). A remote Flink cluster without it uses its own {@code parallelism.default}, and
+   * other runners size themselves: joblib cannot bound how long their jobs take.
+   */
+  static boolean parallelismKnown(PipelineOptions options) {
+    switch (runnerName(options)) {
+      case "DirectRunner":
+        return true;
+      case "FlinkRunner":
+        Integer flink = (Integer) get(options, FLINK_OPTIONS, "getParallelism");
+        return (flink != null && flink > 0)
+            || "[local]".equals(get(options, FLINK_OPTIONS, "getFlinkMaster"));
+      default:
+        return false;
+    }
+  }
+
+  /**
    * Where the runner runs, for messages: {@code flinkMaster=host:port} for the Flink runner, empty
    * for runners without such an option (the DirectRunner runs in this JVM).
    */
@@ -140,7 +159,15 @@ public final class RunnerOptions {
     try {
       Map<String, Object> values = boundValues(from);
       Map<String, Object> copied = boundValues(to);
-      values.forEach(copied::putIfAbsent);
+      Map<String, ?> json = proxyField(to, "jsonOptions");
+      // only what the JSON left out: the rest stays the copy's own (a list another pipeline's
+      // runner appends to must not be shared)
+      values.forEach(
+          (name, value) -> {
+            if (!json.containsKey(name)) {
+              copied.putIfAbsent(name, value);
+            }
+          });
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (!WARNED_UNCOPIED.getAndSet(true)) {
         LOG.log(
@@ -152,13 +179,18 @@ public final class RunnerOptions {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> boundValues(PipelineOptions options)
       throws ReflectiveOperationException {
+    return proxyField(options, "options");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> Map<String, V> proxyField(PipelineOptions options, String name)
+      throws ReflectiveOperationException {
     Object handler = Proxy.getInvocationHandler(options);
-    Field field = handler.getClass().getDeclaredField("options");
+    Field field = handler.getClass().getDeclaredField(name);
     field.setAccessible(true);
-    return (Map<String, Object>) field.get(handler);
+    return (Map<String, V>) field.get(handler);
   }
 
   /**

@@ -56,11 +56,32 @@ final class RunningPipeline {
     if (flinkJob != null) {
       return awaitFlinkJob(bound);
     }
-    PipelineResult.State state =
-        bound == null
-            ? result.waitUntilFinish()
-            : result.waitUntilFinish(org.joda.time.Duration.millis(Math.max(1, bound.toMillis())));
-    return state == null || !state.isTerminal() ? null : state;
+    // a runner may return early without a final state (Dataflow after errors reading the job's
+    // state): only the clock says the bound has passed
+    long end = bound == null ? 0 : System.nanoTime() + bound.toNanos();
+    while (true) {
+      long left = bound == null ? 0 : (end - System.nanoTime()) / 1_000_000;
+      if (bound != null && left <= 0) {
+        return null;
+      }
+      PipelineResult.State state =
+          bound == null
+              ? result.waitUntilFinish()
+              : result.waitUntilFinish(org.joda.time.Duration.millis(left));
+      if (state != null && state.isTerminal()) {
+        return state;
+      }
+      pauseBeforeAskingAgain();
+    }
+  }
+
+  private static void pauseBeforeAskingAgain() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the Beam pipeline", e);
+    }
   }
 
   private PipelineResult.State awaitFlinkJob(Duration bound) {
