@@ -82,7 +82,9 @@ final class DumpReader {
                   + CompressorRegistry.names(),
               null);
         }
-        body = new BoundedInput(c.decompress(raw), config.maxDecompressedBytes());
+        body =
+            new BoundedInput(
+                decompressor(c, header.compressor(), raw), config.maxDecompressedBytes());
       }
       fromFile = raw.isChannel();
       return parse(body, compressed || !raw.isChannel() ? null : raw);
@@ -104,8 +106,37 @@ final class DumpReader {
     } catch (EOFException e) {
       throw fail(Reason.TRUNCATED, "is truncated: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
+      RawInput.SourceFailure source = sourceFailure(e);
+      if (source != null) {
+        throw fail(Reason.IO, "could not be read: " + source.getCause(), source);
+      }
       throw fail(Reason.CORRUPT, "is corrupt: " + e, e);
     }
+  }
+
+  /**
+   * The decompressing stream; a registered compressor whose optional library is missing from this
+   * JVM is reported as a missing class (the dump is fine, other JVMs read it).
+   */
+  private InputStream decompressor(Compressor c, String name, RawInput raw) throws IOException {
+    try {
+      return c.decompress(raw);
+    } catch (IllegalStateException | LinkageError e) {
+      throw fail(
+          Reason.CLASS_NOT_FOUND,
+          "is compressed with '" + name + "', whose library this JVM lacks: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The failed read of the source behind {@code e} (a decompressor may wrap it), or null. */
+  private static RawInput.SourceFailure sourceFailure(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof RawInput.SourceFailure failure) {
+        return failure;
+      }
+    }
+    return null;
   }
 
   private Object parse(InputStream body, RawInput raw) throws IOException {

@@ -84,6 +84,33 @@ final class RawInput extends InputStream {
     }
   }
 
+  /**
+   * A read of the file or stream underneath that failed (a disk, a network, a storage node), told
+   * apart from bytes that read fine but do not decode: the dump may be intact.
+   */
+  static final class SourceFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SourceFailure(IOException cause) {
+      super("reading the source failed: " + cause, cause);
+    }
+  }
+
+  /** One read of the source. */
+  private interface SourceRead {
+    int read() throws IOException;
+  }
+
+  private static int source(SourceRead read) throws IOException {
+    try {
+      return read.read();
+    } catch (EOFException | SourceFailure e) {
+      throw e;
+    } catch (IOException e) {
+      throw new SourceFailure(e);
+    }
+  }
+
   /** Refills so that at least {@code min} bytes are buffered; false if the data ends first. */
   private boolean fill(int min) throws IOException {
     if (buf.remaining() >= min) {
@@ -101,12 +128,16 @@ final class RawInput extends InputStream {
           if (left < buf.remaining()) {
             buf.limit(buf.position() + (int) left);
           }
-          n = channel.read(buf, next);
+          n = source(() -> channel.read(buf, next));
           if (n > 0) {
             next += n;
           }
         } else {
-          n = stream.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+          n =
+              source(
+                  () ->
+                      stream.read(
+                          buf.array(), buf.arrayOffset() + buf.position(), buf.remaining()));
           if (n > 0) {
             buf.position(buf.position() + n);
           }
@@ -124,7 +155,7 @@ final class RawInput extends InputStream {
   @Override
   public int read() throws IOException {
     if (stream != null && !buf.hasRemaining()) {
-      return stream.read(); // no read-ahead: the next dump in the stream stays unread
+      return source(stream::read); // no read-ahead: the next dump in the stream stays unread
     }
     if (!fill(1)) {
       return -1;
@@ -138,7 +169,7 @@ final class RawInput extends InputStream {
       return 0;
     }
     if (stream != null && !buf.hasRemaining()) {
-      return stream.read(b, off, len);
+      return source(() -> stream.read(b, off, len));
     }
     if (!fill(1)) {
       return -1;

@@ -17,10 +17,13 @@ final class ReadFailures {
    *
    * @param failure what reading the entry threw
    * @return true for bytes that are not a dump, truncated, altered, badly signed or refused by the
-   *     load filter, for a value whose own {@code readObject} rejects its bytes, and for a load
-   *     that runs out of memory or stack (the filter bounds what bytes can declare, so what still
-   *     exhausts the heap is treated as hostile); false for I/O errors, a class, compressor or
-   *     codec missing here, and a dump format newer than this library
+   *     load filter, for a value whose own {@code readObject} rejects its bytes, for a load that
+   *     runs out of memory or stack (the filter bounds what bytes can declare, so what still
+   *     exhausts the heap is treated as hostile), and for an unknown format version or compressor
+   *     name (the header has no checksum: a flipped bit there cannot be told from a newer library,
+   *     so readers of an older joblib delete a newer one's entries); false for a read of the store
+   *     that failed (at open or midway), and a class, a compressor's optional library or a value
+   *     codec missing from this JVM
    */
   static boolean damaged(Throwable failure) {
     if (failure instanceof PersistenceException e) {
