@@ -316,7 +316,7 @@ class SafeLoadsTest {
   }
 
   /** Collects the warnings {@code dev.joblib.Memory} logs. */
-  private static final class Warnings extends Handler implements AutoCloseable {
+  static final class Warnings extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("dev.joblib.Memory");
     private final List<String> messages = new CopyOnWriteArrayList<>();
 

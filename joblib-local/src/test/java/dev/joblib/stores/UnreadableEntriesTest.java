@@ -6,12 +6,7 @@ import dev.joblib.MemorizedFn1;
 import dev.joblib.Memory;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,45 +39,21 @@ class UnreadableEntriesTest {
     assertThat(f.apply(7)).isEqualTo("square=49");
     assertThat(CALLS).hasValue(1);
 
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Capture(warnings);
-    Logger memoryLog = Logger.getLogger("dev.joblib.Memory");
-    memoryLog.addHandler(capture);
-    HDFS.stopDataNode();
-    try {
-      assertThat(f.apply(7)).isEqualTo("square=49");
-      assertThat(CALLS).hasValue(2);
-    } finally {
-      HDFS.restartDataNode();
-      memoryLog.removeHandler(capture);
+    List<String> warnings;
+    try (SafeLoadsTest.Warnings capture = new SafeLoadsTest.Warnings()) {
+      HDFS.stopDataNode();
+      try {
+        assertThat(f.apply(7)).isEqualTo("square=49");
+        assertThat(CALLS).hasValue(2);
+      } finally {
+        HDFS.restartDataNode();
+      }
+      warnings = List.copyOf(capture.messages());
     }
     assertThat(warnings).anySatisfy(m -> assertThat(m).contains("keeping the entry"));
     assertThat(warnings).noneSatisfy(m -> assertThat(m).contains("deleting the entry"));
 
     assertThat(f.apply(7)).isEqualTo("square=49");
     assertThat(CALLS).as("the kept entry is a hit again").hasValue(2);
-  }
-
-  /** Collects the warnings Memory logs. */
-  private static final class Capture extends Handler {
-    private final List<String> messages;
-
-    Capture(List<String> messages) {
-      this.messages = messages;
-      setLevel(Level.ALL);
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-        messages.add(record.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 }
