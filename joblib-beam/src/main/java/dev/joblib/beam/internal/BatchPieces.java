@@ -13,12 +13,16 @@ import java.util.concurrent.CancellationException;
  * its own by the worker's clock, so that a batch of many short tasks does not time out as a whole:
  * a wave's batches are cut for the runner's parallelism, not for the timeout. One instance per call
  * sizes the pieces: one task each at first, then, after each wave, as many tasks as the slowest
- * piece of that wave predicts to run in a tenth of the timeout. A single task longer than the
- * timeout still fails the call. The caller sees one outcome per batch, merged from its pieces.
+ * piece of that wave predicts to run in a tenth of the timeout, but at most four times the last
+ * size. A single task longer than the timeout still fails the call. The caller sees one outcome per
+ * batch, merged from its pieces.
  */
 final class BatchPieces {
   /** The largest piece, as the core's largest batch. */
   private static final int MAX_SIZE = 1 << 16;
+
+  /** How much a piece may grow from one wave to the next. */
+  private static final int MAX_GROWTH = 4;
 
   /** A piece is sized to last at most this fraction of the timeout. */
   private static final int SHARE_OF_TIMEOUT = 10;
@@ -41,7 +45,10 @@ final class BatchPieces {
    * pieces that succeeded.
    */
   void measured(long slowestTaskNanos) {
-    size = (int) Math.max(1, Math.min(MAX_SIZE, targetNanos / Math.max(1, slowestTaskNanos)));
+    long predicted = targetNanos / Math.max(1, slowestTaskNanos);
+    // grow at most fourfold per wave: a later wave's tasks may be slower than the last one's
+    long grown = Math.min(predicted, (long) size * MAX_GROWTH);
+    size = (int) Math.max(1, Math.min(MAX_SIZE, grown));
   }
 
   /**
