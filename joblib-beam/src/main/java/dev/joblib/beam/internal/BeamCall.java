@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -84,7 +85,12 @@ public final class BeamCall implements BackendCall {
         new PipelineWave(
             options, backendId, timeoutMillis, name, List.copyOf(batches), parallelism, pieces);
     running.add(wave);
-    executor.execute(() -> runWave(wave));
+    try {
+      executor.execute(() -> runWave(wave));
+    } catch (RejectedExecutionException closed) { // the backend was closed: say so per batch
+      running.remove(wave);
+      wave.failAll(closedFailure(wave, closed)).forEach(sink::accept);
+    }
   }
 
   private void runWave(PipelineWave wave) {
