@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 
-/** Checks the Connect test classes share, on whichever Connect server their session reaches. */
+/**
+ * Checks the Connect and standalone-cluster test classes share, on whichever cluster or Connect
+ * server their session reaches.
+ */
 final class ConnectChecks {
   private ConnectChecks() {}
 

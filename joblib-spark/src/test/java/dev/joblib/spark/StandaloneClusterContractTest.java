@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.joblib.Fn1;
-import dev.joblib.MemorizedFn1;
-import dev.joblib.Memory;
 import dev.joblib.Parallel;
 import dev.joblib.ParallelBackendContract;
 import dev.joblib.Probe;
 import dev.joblib.TaskFailedException;
-import dev.joblib.stores.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,41 +154,10 @@ class StandaloneClusterContractTest extends ParallelBackendContract {
 
   @Test
   void aGridSearchCachedOnS3ComputesEachPointOnceAcrossTwoRunsOnTheCluster() throws Exception {
-    S3Server s3 = new S3Server();
-    s3.start();
-    try {
-      Probe probe = Probe.create();
-      Memory memory =
-          Memory.builder()
-              .location("s3://" + s3.newBucket("grid") + "/cache")
-              .storeOption("s3.endpoint", s3.endpoint().toString())
-              .storeOption("s3.region", s3.region().id())
-              .storeOption("s3.accessKey", s3.accessKey())
-              .storeOption("s3.secretKey", s3.secretKey())
-              .build();
-      Fn1<Integer, Long> score =
-          x -> {
-            probe.mark("computed-" + x + "-pid" + ProcessHandle.current().pid());
-            return (long) x * x;
-          };
-      MemorizedFn1<Integer, Long> cached = memory.cache(score);
-      List<Integer> grid = IntStream.range(0, 6).boxed().collect(Collectors.toList());
-      List<Integer> wider = IntStream.range(0, 8).boxed().collect(Collectors.toList());
-
-      List<Long> first =
-          Parallel.create().backend(SparkBackend.of(spark)).batchSize(1).map(grid, cached);
-      List<Long> second =
-          Parallel.create().backend(SparkBackend.of(spark)).batchSize(1).map(wider, cached);
-
-      assertThat(first)
-          .isEqualTo(grid.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-      assertThat(second)
-          .isEqualTo(wider.stream().map(x -> (long) x * x).collect(Collectors.toList()));
-      // 6 points, then only the 2 new ones: each computed once in total, by the executors
-      assertThat(probe.count("computed-")).isEqualTo(8);
-      assertThat(probe.count("computed-3-pid" + ProcessHandle.current().pid())).isZero();
-    } finally {
-      s3.stop();
-    }
+    Probe probe =
+        ConnectChecks.aFunctionMemoisedOnS3IsComputedOncePerPoint(
+            spark, x -> "pid" + ProcessHandle.current().pid());
+    // each point computed once in total, by the executors
+    assertThat(probe.count("computed-3-pid" + ProcessHandle.current().pid())).isZero();
   }
 }

@@ -70,7 +70,7 @@ public final class BeamCall implements BackendCall {
     this.onClose = onClose;
     this.pieces = info.timeout().map(BatchPieces::new).orElse(null);
     if (pieces != null) {
-      RunningPipeline.deadline(1, 1, 1); // a bad start allowance property fails the call here
+      RunningPipeline.startAllowance(); // a bad property fails the call here, not a wave
     }
   }
 

@@ -157,8 +157,8 @@ public final class RunnerOptions {
    */
   private static void carryValuesWithoutJson(PipelineOptions from, PipelineOptions to) {
     try {
-      Map<String, Object> values = boundValues(from);
-      Map<String, Object> copied = boundValues(to);
+      Map<String, Object> values = proxyField(from, "options");
+      Map<String, Object> copied = proxyField(to, "options");
       Map<String, ?> json = proxyField(to, "jsonOptions");
       // only what the JSON left out: the rest stays the copy's own (a list another pipeline's
       // runner appends to must not be shared)
@@ -177,11 +177,6 @@ public final class RunnerOptions {
             e);
       }
     }
-  }
-
-  private static Map<String, Object> boundValues(PipelineOptions options)
-      throws ReflectiveOperationException {
-    return proxyField(options, "options");
   }
 
   @SuppressWarnings("unchecked")

@@ -58,21 +58,24 @@ final class RunningPipeline {
     }
     // a runner may return early without a final state (Dataflow after errors reading the job's
     // state): only the clock says the bound has passed
-    long end = bound == null ? 0 : System.nanoTime() + bound.toNanos();
-    while (true) {
-      long left = bound == null ? 0 : (end - System.nanoTime()) / 1_000_000;
-      if (bound != null && left <= 0) {
-        return null;
+    if (bound == null) {
+      while (true) {
+        PipelineResult.State state = result.waitUntilFinish();
+        if (state != null && state.isTerminal()) {
+          return state;
+        }
+        pauseBeforeAskingAgain();
       }
-      PipelineResult.State state =
-          bound == null
-              ? result.waitUntilFinish()
-              : result.waitUntilFinish(org.joda.time.Duration.millis(left));
+    }
+    long end = System.nanoTime() + bound.toNanos();
+    for (long left = bound.toMillis(); left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+      PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(left));
       if (state != null && state.isTerminal()) {
         return state;
       }
       pauseBeforeAskingAgain();
     }
+    return null;
   }
 
   private static void pauseBeforeAskingAgain() {
@@ -125,7 +128,7 @@ final class RunningPipeline {
    *
    * @throws IllegalArgumentException if the property is not a duration of at least 0
    */
-  private static Duration startAllowance() {
+  static Duration startAllowance() {
     String value = System.getProperty(START_ALLOWANCE_PROPERTY);
     if (value == null) {
       return START_ALLOWANCE;
